@@ -1,0 +1,155 @@
+// Weft benchmarks: `npm run bench`. Prints a table and writes bench/results/latest.json.
+// SQLite (a file in WAL mode) always; PostgreSQL too when WEFT_TEST_POSTGRES_URL is set.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventBus } from '../packages/core/dist/events/bus.js';
+import { createEngine } from '../packages/core/dist/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.2 : 1;
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p99: at(0.99), n: sorted.length };
+}
+
+function sequential(n) {
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `  - { id: s${i}, type: skill, skill: echo, inputs: { i: ${i} } }`,
+  );
+  return `name: seq-${n}\nsteps:\n${steps.join('\n')}\n`;
+}
+
+function graph(n) {
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `  - { id: g${i}, type: skill, skill: echo, needs: [], inputs: { i: ${i} } }`,
+  );
+  return `name: graph-${n}\nlimits: { max_parallelism: ${n} }\nsteps:\n${steps.join('\n')}\n`;
+}
+
+async function timeRuns(engine, source, count, perRun = 1) {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    const handle = await engine.start({ source });
+    const result = await handle.result();
+    const us = Number(process.hrtime.bigint() - t0) / 1000;
+    if (result.status !== 'completed') throw new Error(`bench run failed: ${JSON.stringify(result.error)}`);
+    samples.push(us / perRun);
+  }
+  return stats(samples);
+}
+
+async function throughput(engine, source, inFlight, seconds) {
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  async function lane() {
+    while (performance.now() < until) {
+      const handle = await engine.start({ source });
+      await handle.result();
+      done++;
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return { perSecond: Math.round((done / (performance.now() - t0)) * 1000), runs: done };
+}
+
+async function storeSuite(label, storeUrl) {
+  const engine = await createEngine({ store: storeUrl, cwd: tmpdir() });
+  const one = sequential(1);
+  const ten = sequential(10);
+  const hundred = graph(100);
+  await timeRuns(engine, one, 50); // warm up: plans cached, statements prepared, JIT
+  await timeRuns(engine, ten, 20);
+  await timeRuns(engine, hundred, 5);
+  const rows = {
+    'a) 1-step workflow, start to result (us)': await timeRuns(engine, one, Math.round(2000 * scale)),
+    'b) 10-step sequential, per step (us)': await timeRuns(engine, ten, Math.round(500 * scale), 10),
+    'c) 100 independent steps, per step (us)': await timeRuns(engine, hundred, Math.round(60 * scale), 100),
+  };
+  const tp = await throughput(engine, ten, 16, quick ? 1 : 3);
+  await engine.close();
+  return { label, rows, throughput: tp };
+}
+
+function eventDelivery() {
+  const bus = new EventBus();
+  let seen = 0;
+  bus.on('step.completed', () => {
+    seen++;
+  });
+  const event = {
+    type: 'step.completed',
+    runId: 'r',
+    workflow: 'w',
+    seq: 1,
+    time: 0,
+    stepKey: 'a',
+    data: {},
+  };
+  const samples = [];
+  for (let round = 0; round < 30; round++) {
+    const n = 100_000;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) bus.emit(event);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
+  }
+  if (seen === 0) throw new Error('no event delivered');
+  return stats(samples);
+}
+
+function coldStart() {
+  const bin = join(root, 'packages/cli/dist/bin.js');
+  const samples = [];
+  for (let i = 0; i < (quick ? 5 : 20); i++) {
+    const t0 = process.hrtime.bigint();
+    execFileSync(process.execPath, [bin, '--version'], { stdio: 'pipe' });
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return stats(samples);
+}
+
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  suites: [],
+  events: null,
+  coldStart: null,
+};
+const dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
+results.suites.push(await storeSuite('sqlite (WAL)', `sqlite:${join(dir, 'bench.db')}`));
+if (process.env.WEFT_TEST_POSTGRES_URL) {
+  const url = new URL(process.env.WEFT_TEST_POSTGRES_URL);
+  url.searchParams.set('schema', `weft_bench_${process.pid}`);
+  results.suites.push(await storeSuite('postgres', url.toString()));
+}
+results.events = eventDelivery();
+results.coldStart = coldStart();
+
+for (const suite of results.suites) {
+  console.log(`\n${suite.label}`);
+  console.log(`  ${'benchmark'.padEnd(44)} ${'median'.padStart(9)} ${'p99'.padStart(9)}`);
+  for (const [name, s] of Object.entries(suite.rows))
+    console.log(`  ${name.padEnd(44)} ${fmt(s.median).padStart(9)} ${fmt(s.p99).padStart(9)}`);
+  console.log(
+    `  ${'d) 10-step workflows/s, 16 in flight'.padEnd(44)} ${String(suite.throughput.perSecond).padStart(9)}`,
+  );
+}
+console.log(
+  `\n  ${'e) event delivery to a listener (us)'.padEnd(44)} ${fmt(results.events.median).padStart(9)} ${fmt(results.events.p99).padStart(9)}`,
+);
+console.log(
+  `  ${'f) weft --version cold start (ms)'.padEnd(44)} ${fmt(results.coldStart.median).padStart(9)} ${fmt(results.coldStart.p99).padStart(9)}`,
+);
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwrote bench/results/latest.json');

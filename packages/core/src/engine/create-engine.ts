@@ -1,0 +1,56 @@
+import { WeftError } from '../errors.js';
+import { builtinSkills } from '../skills/builtin/index.js';
+import { loadSkillModules } from '../skills/load-modules.js';
+import { SkillRegistry } from '../skills/registry.js';
+import { StepTypeRegistry } from '../steps/registry.js';
+import { openStore } from '../store/open-store.js';
+import { WeftEngine } from './engine.js';
+import { newOwnerId } from './owner.js';
+import type { EngineOptions } from './types.js';
+
+const SECRET_PREFIX = 'WEFT_SECRET_';
+
+function secretsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith(SECRET_PREFIX) && value !== undefined) out[key.slice(SECRET_PREFIX.length)] = value;
+  }
+  return out;
+}
+
+/**
+ * Creates an engine on a store (migrating it to the current schema).
+ * @example
+ * const engine = await createEngine({ store: 'sqlite:.weft/weft.db' });
+ * const run = await engine.start('examples/hello.yaml', { name: 'Ada' });
+ * console.log(await run.result()); // { runId, status: 'completed', output, error: null }
+ * await engine.close();
+ */
+export async function createEngine(options: EngineOptions): Promise<WeftEngine> {
+  const cwd = options.cwd ?? process.cwd();
+  const leaseMs = options.leaseMs ?? 30_000;
+  if (!Number.isFinite(leaseMs) || leaseMs < 100) {
+    throw new WeftError('invalid_config', `expected leaseMs to be at least 100 (ms), got ${leaseMs}`);
+  }
+  const skills = new SkillRegistry(builtinSkills);
+  for (const skill of options.skills ?? []) skills.register(skill);
+  if (options.skillModules?.length) {
+    for (const skill of await loadSkillModules(options.skillModules, { cwd })) skills.register(skill);
+  }
+  const store = typeof options.store === 'string' ? await openStore(options.store, { cwd }) : options.store;
+  try {
+    await store.migrate();
+  } catch (error) {
+    if (typeof options.store === 'string') await store.close().catch(() => {});
+    throw WeftError.from(error, 'store_error');
+  }
+  return new WeftEngine({
+    store,
+    skills,
+    stepTypes: new StepTypeRegistry(),
+    secrets: { ...secretsFromEnv(process.env), ...options.secrets },
+    cwd,
+    leaseMs,
+    owner: options.owner ?? newOwnerId(),
+  });
+}

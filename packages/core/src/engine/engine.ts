@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { WeftError } from '../errors.js';
+import { EventBus } from '../events/bus.js';
+import type { AnyWeftEvent, EventType, WeftEvent } from '../events/types.js';
+import type { SkillRegistry } from '../skills/registry.js';
+import type { AnySkill } from '../skills/types.js';
+import type { StepTypeRegistry } from '../steps/registry.js';
+import type { EventRecord, RunFilter, RunRecord, Store } from '../store/types.js';
+import { TERMINAL_RUN_STATUSES } from '../store/types.js';
+import { prepareInput } from './inputs.js';
+import { deadLocalOwners } from './owner.js';
+import type { Plan } from './plan-types.js';
+import { createRedactor } from './redact.js';
+import { RunExecutor } from './run-executor.js';
+import { SkillInvoker } from './skill-invoker.js';
+import type { Engine, RunDetails, RunHandle, RunResult, StartOptions, WorkflowRef } from './types.js';
+import { WorkflowLoader } from './workflow-loader.js';
+import { BatchWriter } from './writer.js';
+
+export interface EngineParts {
+  store: Store;
+  skills: SkillRegistry;
+  stepTypes: StepTypeRegistry;
+  secrets: Record<string, string>;
+  cwd: string;
+  leaseMs: number;
+  owner: string;
+}
+
+/** The engine: starts, resumes and recovers runs on one store. See `createEngine`. */
+export class WeftEngine implements Engine {
+  readonly store: Store;
+  readonly #parts: EngineParts;
+  readonly #bus = new EventBus((error, event) => {
+    process.emitWarning(`a listener of '${event.type}' threw: ${(error as Error)?.message ?? String(error)}`);
+  });
+  readonly #writer: BatchWriter;
+  readonly #invoker: SkillInvoker;
+  readonly #loader: WorkflowLoader;
+  readonly #running = new Map<string, { executor: RunExecutor; result: Promise<RunResult> }>();
+  readonly #leaseTimer: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(parts: EngineParts) {
+    this.#parts = parts;
+    this.store = parts.store;
+    this.#writer = new BatchWriter(parts.store, parts.owner, (lost) => this.#lose(lost));
+    this.#invoker = new SkillInvoker(parts.skills);
+    this.#loader = new WorkflowLoader({
+      store: parts.store,
+      skills: parts.skills,
+      stepTypes: parts.stepTypes,
+      cwd: parts.cwd,
+    });
+    this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
+    this.#leaseTimer.unref();
+  }
+
+  get owner(): string {
+    return this.#parts.owner;
+  }
+
+  registerSkill(skill: AnySkill): this {
+    this.#parts.skills.register(skill);
+    return this;
+  }
+
+  on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
+  on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
+  on(type: EventType | '*', listener: (event: never) => void): () => void {
+    return this.#bus.on(type, listener as (event: WeftEvent) => void);
+  }
+
+  async start(workflow: WorkflowRef, input?: unknown, options: StartOptions = {}): Promise<RunHandle> {
+    this.#assertOpen();
+    const plan = await this.#loader.load(workflow);
+    const prepared = prepareInput(plan.name, plan.inputSchema, input);
+    await this.#loader.persist(plan);
+    const now = Date.now();
+    const run: RunRecord = {
+      id: options.runId ?? randomUUID(),
+      workflow: plan.name,
+      version: plan.version,
+      documentHash: plan.hash,
+      status: 'running',
+      input: this.#redactorFor(plan)(prepared),
+      output: null,
+      error: null,
+      parentRunId: options.parentRunId ?? null,
+      createdAt: now,
+      startedAt: now,
+      endedAt: null,
+      deadlineAt: plan.timeoutMs === undefined ? null : now + plan.timeoutMs,
+      owner: this.#parts.owner,
+      leaseExpiresAt: now + this.#parts.leaseMs,
+      lastSeq: 0,
+      meta: { cwd: this.#parts.cwd, ...options.meta },
+    };
+    this.#writer.addRun(run);
+    // The run, its run.started event and nothing else go in the first commit; steps wait for it.
+    const handle = this.#launch(plan, { ...run, input: prepared }, [], false);
+    try {
+      await this.#writer.flushed();
+    } catch (error) {
+      this.#running.get(run.id)?.executor.detach(WeftError.from(error, 'store_error'));
+      throw WeftError.from(error, 'store_error');
+    }
+    return handle;
+  }
+
+  async resume(runId: string): Promise<RunHandle> {
+    this.#assertOpen();
+    const active = this.#running.get(runId);
+    if (active) return { runId, result: () => active.result };
+    const existing = await this.store.getRun(runId);
+    if (!existing) throw new WeftError('not_found', `no run with id '${runId}' in this store`);
+    if (TERMINAL_RUN_STATUSES.has(existing.status)) {
+      throw new WeftError(
+        'conflict',
+        `run ${runId} has already ended (${existing.status}); nothing to resume`,
+      );
+    }
+    const dead = deadLocalOwners(await this.store.listOwners(), this.#parts.owner);
+    const now = Date.now();
+    const claimed = await this.store.claimRun(runId, {
+      owner: this.#parts.owner,
+      leaseMs: this.#parts.leaseMs,
+      now,
+      deadOwners: dead,
+    });
+    if (!claimed) {
+      const until = existing.leaseExpiresAt ? new Date(existing.leaseExpiresAt).toISOString() : 'unknown';
+      throw new WeftError(
+        'conflict',
+        `run ${runId} is being executed by ${existing.owner} (lease until ${until})`,
+      );
+    }
+    const plan = await this.#loader.forRun(claimed);
+    const history = await this.store.getSteps(runId);
+    return this.#launch(plan, claimed, history, true);
+  }
+
+  async recover(): Promise<RunHandle[]> {
+    this.#assertOpen();
+    const dead = deadLocalOwners(await this.store.listOwners(), this.#parts.owner);
+    const interrupted = await this.store.listInterrupted(Date.now(), dead);
+    const handles: RunHandle[] = [];
+    for (const run of interrupted) {
+      if (this.#running.has(run.id)) continue;
+      try {
+        handles.push(await this.resume(run.id));
+      } catch (error) {
+        // Another process claimed it first: it is being recovered there.
+        if (!(error instanceof WeftError && error.code === 'conflict')) throw error;
+      }
+    }
+    return handles;
+  }
+
+  async getRun(runId: string): Promise<RunDetails | undefined> {
+    const run = await this.store.getRun(runId);
+    if (!run) return undefined;
+    return { run, steps: await this.store.getSteps(runId) };
+  }
+
+  listRuns(filter?: RunFilter): Promise<RunRecord[]> {
+    return this.store.listRuns(filter);
+  }
+
+  getEvents(runId: string, afterSeq?: number): Promise<EventRecord[]> {
+    return this.store.getEvents(runId, afterSeq);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#leaseTimer);
+    const stopping = [...this.#running.values()];
+    for (const { executor } of stopping)
+      executor.detach(new WeftError('cancelled', 'the engine was closed; the run can be resumed'));
+    await this.#writer.flushed().catch(() => {});
+    await Promise.allSettled(stopping.map(({ result }) => result));
+    for (const { executor } of stopping)
+      await this.store.releaseRun(executor.runId, this.#parts.owner).catch(() => {});
+    await this.store.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new WeftError('conflict', 'the engine is closed');
+  }
+
+  #redactorFor(plan: Plan): (value: unknown) => unknown {
+    const all = this.#parts.secrets;
+    const names = plan.secrets === '*' ? Object.keys(all) : [...plan.secrets];
+    return createRedactor(names.map((name) => all[name]).filter((v): v is string => typeof v === 'string'));
+  }
+
+  #launch(plan: Plan, run: RunRecord, history: RunDetails['steps'], resumed: boolean): RunHandle {
+    const secrets: Record<string, string> = {};
+    const names = plan.secrets === '*' ? Object.keys(this.#parts.secrets) : [...plan.secrets];
+    for (const name of names) {
+      const value = this.#parts.secrets[name];
+      if (value !== undefined) secrets[name] = value;
+    }
+    const executor = new RunExecutor({
+      plan,
+      run,
+      bus: this.#bus,
+      writer: this.#writer,
+      secrets,
+      redact: this.#redactorFor(plan),
+      history,
+      resumed,
+      skills: this.#parts.skills,
+      stepTypes: this.#parts.stepTypes,
+      invoker: this.#invoker,
+      cwd: typeof run.meta.cwd === 'string' ? run.meta.cwd : this.#parts.cwd,
+    });
+    const result = executor.execute().finally(() => this.#running.delete(run.id));
+    result.catch(() => {});
+    this.#running.set(run.id, { executor, result });
+    return { runId: run.id, result: () => result };
+  }
+
+  #lose(runIds: string[], force = true): void {
+    for (const id of runIds) {
+      const reason = new WeftError('lease_lost', `run ${id}: another process took over its lease`);
+      this.#running.get(id)?.executor.detach(reason, force);
+    }
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#running.size === 0 || this.#closed) return;
+    try {
+      const held = new Set(await this.store.renewLeases(this.#parts.owner, this.#parts.leaseMs, Date.now()));
+      this.#lose(
+        [...this.#running.keys()].filter((id) => !held.has(id)),
+        false,
+      );
+    } catch (error) {
+      process.emitWarning(`lease renewal failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { Evaluable } from '../expr/index.js';
+import type { RetryPolicy } from './retry.js';
+
+export type OnError = 'halt' | 'skip' | 'rollback';
+
+/** One step of a plan: the document's step with its expressions compiled and defaults resolved. */
+export interface PlanStep<C = unknown> {
+  id: string;
+  type: string;
+  /** Where the step stands in the document (`steps[2].steps[0]`), for messages. */
+  path: string;
+  needs: string[];
+  when: Evaluable<boolean> | undefined;
+  /** Per attempt for leaf steps, the whole step for composite ones. */
+  timeoutMs: number | undefined;
+  retry: RetryPolicy | undefined;
+  onError: OnError;
+  catch: StepList | undefined;
+  output: Evaluable | undefined;
+  async: boolean;
+  /** Step ids read by any expression of this step, nested steps included. */
+  reads: ReadonlySet<string>;
+  /** What the step type compiled from its own fields. */
+  compiled: C;
+}
+
+/** A list of sibling steps: sequential unless any step names `needs`, then a graph. */
+export interface StepList {
+  steps: PlanStep[];
+  graph: boolean;
+}
+
+export interface Plan {
+  name: string;
+  version: number | null;
+  /** Content hash of the document text. */
+  hash: string;
+  source: string;
+  path: string | null;
+  description: string | undefined;
+  inputSchema: Record<string, unknown> | undefined;
+  context: Record<string, unknown>;
+  root: StepList;
+  output: Evaluable | undefined;
+  timeoutMs: number | undefined;
+  maxParallelism: number;
+  /** Every step id in the document (steps start as `pending` in `${ steps }`). */
+  stepIds: string[];
+  /** Secret names read by expressions; `'*'` when an expression indexes `secrets` dynamically. */
+  secrets: ReadonlySet<string> | '*';
+}

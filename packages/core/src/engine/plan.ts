@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { WeftError } from '../errors.js';
+import { compileCondition, compileValue, type Evaluable, type References } from '../expr/index.js';
+import type { SkillRegistry } from '../skills/registry.js';
+import type { StepTypeRegistry } from '../steps/registry.js';
+import type { CompileContext } from '../steps/types.js';
+import { parseDuration } from '../util/duration.js';
+import type { OnError, Plan, PlanStep, StepList } from './plan-types.js';
+import type { RetryPolicy } from './retry.js';
+
+type Definition = Record<string, unknown>;
+
+export interface CompilePlanOptions {
+  source: string;
+  path: string | null;
+  skills: SkillRegistry;
+  stepTypes: StepTypeRegistry;
+}
+
+/** Features of the format that this engine does not execute yet: refused at load, never ignored. */
+const PENDING_STEP_FIELDS = ['compensate', 'cache', 'concurrency'] as const;
+const PENDING_WORKFLOW_FIELDS = ['concurrency', 'on_complete', 'notify'] as const;
+
+export function documentHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+function notSupported(path: string, what: string): WeftError {
+  return new WeftError('not_supported', `${path}: ${what} is not supported by this version of Weft yet`);
+}
+
+export function parseRetry(retry: Definition): RetryPolicy {
+  const duration = (value: unknown, fallback: number) =>
+    value === undefined ? fallback : parseDuration(value);
+  return {
+    maxAttempts: Number(retry.max_attempts ?? 3),
+    backoff: (retry.backoff as RetryPolicy['backoff']) ?? 'exponential',
+    delayMs: duration(retry.delay, 1000),
+    multiplier: Number(retry.multiplier ?? 2),
+    incrementMs: duration(retry.increment, 1000),
+    maxDelayMs: duration(retry.max_delay, 300_000),
+    jitter: Number(retry.jitter ?? 0),
+    retryOn: Array.isArray(retry.retry_on) ? new Set(retry.retry_on.map(String)) : undefined,
+    retryOnStatus: Array.isArray(retry.retry_on_status)
+      ? new Set(retry.retry_on_status.map(Number))
+      : undefined,
+  };
+}
+
+/**
+ * Compiles a validated document into a plan: expressions parsed once, defaults resolved, each
+ * step's type looked up in the registry. Throws WeftError for what only the engine can know.
+ */
+export function compilePlan(document: Definition, options: CompilePlanOptions): Plan {
+  const defaults = (document.defaults ?? {}) as Definition;
+  const limits = (document.limits ?? {}) as Definition;
+  const stepIds: string[] = [];
+  let secrets: Set<string> | '*' = new Set();
+  const noteRefs = (refs: References) => {
+    if (refs.dynamicSecrets) secrets = '*';
+    else if (secrets !== '*') for (const name of refs.secrets) secrets.add(name);
+  };
+
+  for (const field of PENDING_WORKFLOW_FIELDS) {
+    if (document[field] !== undefined) throw notSupported(field, `the workflow field '${field}'`);
+  }
+  if (document.on_error === 'rollback') throw notSupported('on_error', "'on_error: rollback'");
+  if (document.type === 'state_machine') throw notSupported('type', 'a state machine workflow');
+
+  const compileList = (definitions: readonly Definition[], path: string): StepList => {
+    const steps = definitions.map((definition, index) => compileStep(definition, `${path}[${index}]`));
+    return { steps, graph: definitions.some((definition) => Array.isArray(definition.needs)) };
+  };
+
+  const compileStep = (definition: Definition, path: string): PlanStep => {
+    const typeName = String(definition.type);
+    const type = options.stepTypes.require(typeName, path);
+    const reads = new Set<string>();
+    const track = <T>(evaluable: Evaluable<T>): Evaluable<T> => {
+      for (const id of evaluable.refs.steps) reads.add(id);
+      noteRefs(evaluable.refs);
+      return evaluable;
+    };
+    const ctx: CompileContext = {
+      path,
+      skills: options.skills,
+      compileList: (list, listPath) => {
+        const compiled = compileList(list, listPath);
+        for (const step of compiled.steps) for (const id of step.reads) reads.add(id);
+        return compiled;
+      },
+      value: (value, field) => track(compileValue(value, [field])),
+      condition: (value, field) => track(compileCondition(value, [field])),
+    };
+    for (const field of PENDING_STEP_FIELDS) {
+      if (definition[field] !== undefined)
+        throw notSupported(`${path}.${field}`, `the step field '${field}'`);
+    }
+    if (definition.on_error === 'rollback') throw notSupported(`${path}.on_error`, "'on_error: rollback'");
+    stepIds.push(String(definition.id));
+    const usesDefaults = type.attempts === true;
+    const timeout = definition.timeout ?? (usesDefaults ? defaults.timeout : undefined);
+    const retry = (definition.retry ?? (usesDefaults ? defaults.retry : undefined)) as Definition | undefined;
+    const compiled = type.compile(definition, ctx);
+    return {
+      id: String(definition.id),
+      type: typeName,
+      path,
+      needs: Array.isArray(definition.needs) ? definition.needs.map(String) : [],
+      when: definition.when === undefined ? undefined : ctx.condition(definition.when, 'when'),
+      timeoutMs: timeout === undefined ? undefined : parseDuration(timeout),
+      retry: retry && type.attempts ? parseRetry(retry) : undefined,
+      onError: (definition.on_error as OnError | undefined) ?? 'halt',
+      catch: Array.isArray(definition.catch)
+        ? ctx.compileList(definition.catch as Definition[], `${path}.catch`)
+        : undefined,
+      output: definition.output === undefined ? undefined : ctx.value(definition.output, 'output'),
+      async: definition.async === true,
+      reads,
+      compiled,
+    };
+  };
+
+  const root = compileList((document.steps ?? []) as Definition[], 'steps');
+  const output = document.output === undefined ? undefined : compileValue(document.output, ['output']);
+  if (output) noteRefs(output.refs);
+  const contextValue = compileValue(document.context ?? {}, ['context']);
+  if (!contextValue.isStatic)
+    throw new WeftError('invalid_document', 'context: values must be literal (no ${ } expressions)');
+  return {
+    name: String(document.name),
+    version: typeof document.version === 'number' ? document.version : null,
+    hash: documentHash(options.source),
+    source: options.source,
+    path: options.path,
+    description: typeof document.description === 'string' ? document.description : undefined,
+    inputSchema: document.inputs as Record<string, unknown> | undefined,
+    context: contextValue.evaluate({}) as Record<string, unknown>,
+    root,
+    output,
+    timeoutMs: limits.timeout === undefined ? undefined : parseDuration(limits.timeout),
+    maxParallelism: Number(limits.max_parallelism ?? 16),
+    stepIds,
+    secrets,
+  };
+}

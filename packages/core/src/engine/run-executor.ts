@@ -1,0 +1,220 @@
+import { setMaxListeners } from 'node:events';
+import { type ErrorInfo, WeftError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { AnyWeftEvent, EventPayloads, EventType } from '../events/types.js';
+import type { Evaluable, Scope } from '../expr/index.js';
+import type { RunRecord, RunStatus, StepRecord } from '../store/types.js';
+import { abortError } from './abort.js';
+import { type ListHooks, type ListOutcome, type Outcome, runGraph, runSequence } from './list-runner.js';
+import type { Plan, PlanStep, StepList } from './plan-types.js';
+import { Semaphore } from './semaphore.js';
+import { StepRunner, type StepServices } from './step-runner.js';
+import type { RunResult } from './types.js';
+import type { BatchWriter } from './writer.js';
+
+export interface RunExecutorOptions extends StepServices {
+  plan: Plan;
+  run: RunRecord;
+  bus: EventBus;
+  writer: BatchWriter;
+  secrets: Record<string, string>;
+  redact: (value: unknown) => unknown;
+  /** Records of an interrupted run; empty for a new one. */
+  history: StepRecord[];
+  resumed: boolean;
+}
+
+function newController(): AbortController {
+  const controller = new AbortController();
+  // Every running step listens on the run's signal; a wide graph has many at once.
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
+const TERMINAL_EVENT: Record<'completed' | 'failed' | 'cancelled', EventType> = {
+  completed: 'run.completed',
+  failed: 'run.failed',
+  cancelled: 'run.cancelled',
+};
+
+/**
+ * Executes one run: walks the plan, replays what the store says is done, runs the rest, and
+ * records everything through the batch writer. One executor per run; no nested engines.
+ */
+export class RunExecutor {
+  readonly runId: string;
+  readonly plan: Plan;
+  readonly #options: RunExecutorOptions;
+  readonly #controller = newController();
+  readonly #scope: Scope;
+  readonly #steps: StepRunner;
+  #seq: number;
+  #detached = false;
+  #finishing = false;
+  readonly #startedAt: number;
+
+  constructor(options: RunExecutorOptions) {
+    this.#options = options;
+    this.plan = options.plan;
+    this.runId = options.run.id;
+    this.#seq = options.run.lastSeq;
+    this.#startedAt = options.run.startedAt ?? Date.now();
+    const steps: Record<string, unknown> = {};
+    for (const id of this.plan.stepIds)
+      steps[id] = { output: null, status: 'pending', error: null, attempts: 0 };
+    const run = options.run;
+    this.#scope = {
+      inputs: run.input ?? {},
+      context: this.plan.context,
+      vars: {},
+      steps,
+      run: {
+        id: run.id,
+        workflow: run.workflow,
+        version: run.version,
+        started_at: new Date(this.#startedAt).toISOString(),
+      },
+      secrets: options.secrets,
+    };
+    Object.defineProperty(this.#scope, 'now', { enumerable: true, get: () => new Date() });
+    this.#steps = new StepRunner({
+      services: options,
+      runId: this.runId,
+      workflow: run.workflow,
+      signal: this.#controller.signal,
+      slots: new Semaphore(this.plan.maxParallelism),
+      history: options.history,
+      emit: (type, stepKey, data) => this.emit(type, stepKey, data),
+      record: (step) => this.#record(step),
+      runList: (list, prefix, scope) => this.#runList(list, prefix, scope),
+      vars: this.#scope.vars as Record<string, unknown>,
+    });
+  }
+
+  /**
+   * Stops the run in this process without recording anything more (shutdown, lost lease).
+   * `force: false` leaves a run alone once its final state is being written.
+   */
+  detach(reason: WeftError, force = true): void {
+    if (!force && this.#finishing) return;
+    this.#detached = true;
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+
+  /** Fails running steps with `reason` and stops the run (deadline, cancel). */
+  abort(reason: WeftError): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+
+  get detached(): boolean {
+    return this.#detached;
+  }
+
+  emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void {
+    if (this.#detached) return;
+    const seq = ++this.#seq;
+    const time = Date.now();
+    const safe = this.#options.redact(data) as EventPayloads[T];
+    let stored: unknown = safe;
+    if ('output' in safe || 'input' in safe) {
+      const { output: _output, input: _input, ...rest } = safe as Record<string, unknown>;
+      stored = rest;
+    }
+    this.#options.writer.addEvent({ runId: this.runId, seq, type, time, stepKey, data: stored });
+    this.#options.writer.patchRun({ id: this.runId, lastSeq: seq });
+    this.#options.bus.emit({
+      type,
+      runId: this.runId,
+      workflow: this.plan.name,
+      seq,
+      time,
+      stepKey,
+      data: safe,
+    } as AnyWeftEvent);
+  }
+
+  #record(step: StepRecord): void {
+    if (this.#detached) return;
+    this.#options.writer.putStep(this.#options.redact(step) as StepRecord);
+  }
+
+  #runList(list: StepList, keyPrefix: string, scope: Scope): Promise<ListOutcome> {
+    const hooks: ListHooks = {
+      runStep: (step: PlanStep) => this.#steps.run(step, keyPrefix, scope),
+      block: (step: PlanStep, by: string): Outcome => this.#steps.block(step, keyPrefix, scope, by),
+    };
+    return list.graph ? runGraph(list, hooks) : runSequence(list, hooks);
+  }
+
+  /** Runs to the end; resolves with the final state once it is committed. */
+  async execute(): Promise<RunResult> {
+    const { run } = this.#options;
+    const deadline =
+      run.deadlineAt === null
+        ? undefined
+        : setTimeout(
+            () => {
+              this.abort(new WeftError('timeout', `run ${this.runId} exceeded its limits.timeout`));
+            },
+            Math.max(0, run.deadlineAt - Date.now()),
+          );
+    try {
+      this.emit('run.started', null, {
+        input: run.input,
+        version: run.version,
+        parentRunId: run.parentRunId,
+        resumed: this.#options.resumed,
+      });
+      const outcome = await this.#runList(this.plan.root, '', this.#scope);
+      if (this.#detached) throw abortError(this.#controller.signal);
+      if (outcome.error) return await this.#finish('failed', null, outcome.error);
+      let output: unknown = outcome.lastOutput;
+      if (this.plan.output) {
+        try {
+          output = this.#evaluate(this.plan.output);
+        } catch (error) {
+          return await this.#finish('failed', null, WeftError.from(error, 'expression_error'));
+        }
+      }
+      return await this.#finish('completed', output, undefined);
+    } finally {
+      if (deadline) clearTimeout(deadline);
+    }
+  }
+
+  #evaluate<T>(value: Evaluable<T>): T {
+    return value.evaluate(this.#scope);
+  }
+
+  async #finish(
+    status: 'completed' | 'failed' | 'cancelled',
+    output: unknown,
+    error: WeftError | undefined,
+  ): Promise<RunResult> {
+    this.#finishing = true;
+    const endedAt = Date.now();
+    const durationMs = endedAt - this.#startedAt;
+    const info: ErrorInfo | null = error ? { ...error.toInfo() } : null;
+    const safeOutput = this.#options.redact(output);
+    const safeError = info ? (this.#options.redact(info) as ErrorInfo) : null;
+    if (status === 'completed') this.emit('run.completed', null, { output: safeOutput, durationMs });
+    else if (status === 'failed') this.emit('run.failed', null, { error: safeError!, durationMs });
+    else
+      this.emit(TERMINAL_EVENT[status] as 'run.cancelled', null, {
+        reason: safeError?.message ?? 'cancelled',
+        by: null,
+        durationMs,
+      });
+    this.#options.writer.patchRun({
+      id: this.runId,
+      lastSeq: this.#seq,
+      status: status as RunStatus,
+      output: safeOutput,
+      error: safeError,
+      endedAt,
+    });
+    await this.#options.writer.flushed();
+    if (this.#detached) throw abortError(this.#controller.signal);
+    return { runId: this.runId, status, output: safeOutput, error: safeError };
+  }
+}

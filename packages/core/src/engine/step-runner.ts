@@ -1,0 +1,415 @@
+import { type ErrorInfo, WeftError } from '../errors.js';
+import type { EventPayloads, EventType } from '../events/types.js';
+import type { Evaluable, Scope } from '../expr/index.js';
+import type { SkillRegistry } from '../skills/registry.js';
+import type { SkillLogger } from '../skills/types.js';
+import type { StepTypeRegistry } from '../steps/registry.js';
+import type { StepContext, StepType } from '../steps/types.js';
+import type { StepRecord } from '../store/types.js';
+import { childSignal, raceAbort, sleep } from './abort.js';
+import type { ListOutcome, Outcome } from './list-runner.js';
+import type { PlanStep, StepList } from './plan-types.js';
+import { retryDelay, shouldRetry } from './retry.js';
+import type { Semaphore } from './semaphore.js';
+import type { SkillInvoker } from './skill-invoker.js';
+import type { BatchWriter } from './writer.js';
+
+/** Engine-wide services a run's steps use. */
+export interface StepServices {
+  skills: SkillRegistry;
+  stepTypes: StepTypeRegistry;
+  invoker: SkillInvoker;
+  writer: BatchWriter;
+  cwd: string;
+}
+
+export interface StepRunnerOptions {
+  services: StepServices;
+  runId: string;
+  workflow: string;
+  signal: AbortSignal;
+  slots: Semaphore;
+  history: StepRecord[];
+  vars: Record<string, unknown>;
+  emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void;
+  record(step: StepRecord): void;
+  runList(list: StepList, keyPrefix: string, scope: Scope): Promise<ListOutcome>;
+}
+
+const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled']);
+
+function errorOf(info: ErrorInfo | null): WeftError {
+  const { code = 'skill_error', message = 'failed', ...details } = info ?? {};
+  return new WeftError(String(code), String(message), { details });
+}
+
+/**
+ * The life of one step execution: replay from the record when it is done, `when`, attempts with
+ * retries and timeouts, `output` mapping, `catch` and `on_error`. Never throws: the outcome says.
+ */
+export class StepRunner {
+  readonly #o: StepRunnerOptions;
+  /** Final records by step key: these steps are done and are not executed again. */
+  readonly #done = new Map<string, StepRecord>();
+  /** Highest attempt recorded per step key, to number the next one. */
+  readonly #attempts = new Map<string, number>();
+  /** The latest record written per step key, so later updates keep its times and input. */
+  readonly #last = new Map<string, StepRecord>();
+
+  constructor(options: StepRunnerOptions) {
+    this.#o = options;
+    for (const record of options.history) {
+      this.#attempts.set(record.stepKey, Math.max(this.#attempts.get(record.stepKey) ?? 0, record.attempt));
+      if (FINAL.has(record.status) || (record.status === 'failed' && record.meta?.final === true)) {
+        this.#done.set(record.stepKey, record);
+      } else if (record.status === 'running') {
+        // The process running this attempt died: the attempt is over, the step runs again.
+        options.record({
+          ...record,
+          status: 'failed',
+          endedAt: Date.now(),
+          error: {
+            code: 'interrupted',
+            message: 'the process running this attempt stopped before it finished',
+          },
+        });
+      }
+    }
+  }
+
+  async run(step: PlanStep, keyPrefix: string, scope: Scope): Promise<Outcome> {
+    const key = keyPrefix + step.id;
+    try {
+      const done = this.#done.get(key);
+      if (done) return this.#replay(step, done, scope);
+      if (this.#o.signal.aborted) return this.#cancelled(step, key, scope);
+      if (step.when && !this.#evaluate(step.when, scope, key)) {
+        return this.#finalise(
+          step,
+          key,
+          scope,
+          0,
+          { status: 'skipped', output: null },
+          { reason: 'when is false' },
+        );
+      }
+      return await this.#attemptLoop(step, key, scope);
+    } catch (error) {
+      const failure = WeftError.from(error, 'skill_error');
+      return this.#afterFailure(step, key, scope, this.#attempts.get(key) ?? 0, failure);
+    }
+  }
+
+  block(step: PlanStep, keyPrefix: string, scope: Scope, by: string): Outcome {
+    const key = keyPrefix + step.id;
+    const done = this.#done.get(key);
+    if (done) return this.#replay(step, done, scope);
+    this.#o.emit('step.blocked', key, { stepId: step.id, type: step.type, by });
+    return this.#finalise(step, key, scope, 0, { status: 'blocked', output: null }, { by }, false);
+  }
+
+  #evaluate<T>(value: Evaluable<T>, scope: Scope, key: string): T {
+    try {
+      return value.evaluate(scope);
+    } catch (error) {
+      const failure = WeftError.from(error, 'expression_error');
+      throw new WeftError(failure.code, `step '${key}': ${failure.message}`, {
+        details: failure.details,
+        cause: error,
+      });
+    }
+  }
+
+  #replay(step: PlanStep, record: StepRecord, scope: Scope): Outcome {
+    const status = record.status === 'failed' ? 'failed' : (record.status as Outcome['status']);
+    if (status === 'completed') {
+      this.#o.services.stepTypes
+        .get(step.type)
+        ?.replay?.(step, record.output, { setVars: (v) => this.#setVars(v) });
+    }
+    this.#publish(step, scope, status, record.output, record.error, record.attempt);
+    return status === 'failed'
+      ? { status, output: null, error: errorOf(record.error) }
+      : { status, output: record.output };
+  }
+
+  #put(record: StepRecord): void {
+    this.#last.set(record.stepKey, record);
+    this.#o.record(record);
+  }
+
+  #setVars(values: Record<string, unknown>): void {
+    Object.assign(this.#o.vars, values);
+  }
+
+  #publish(
+    step: PlanStep,
+    scope: Scope,
+    status: string,
+    output: unknown,
+    error: ErrorInfo | null,
+    attempts: number,
+  ): void {
+    (scope.steps as Record<string, unknown>)[step.id] = { output, status, error, attempts };
+  }
+
+  #cancelled(step: PlanStep, key: string, scope: Scope): Outcome {
+    const error = WeftError.from(this.#o.signal.reason, 'cancelled');
+    this.#o.emit('step.cancelled', key, { stepId: step.id, type: step.type, reason: error.message });
+    this.#finalise(
+      step,
+      key,
+      scope,
+      0,
+      { status: 'cancelled', output: null },
+      { reason: error.message },
+      false,
+    );
+    return { status: 'cancelled', output: null, error };
+  }
+
+  /** Records a step that ends without an attempt of its own (skipped, blocked, cancelled). */
+  #finalise(
+    step: PlanStep,
+    key: string,
+    scope: Scope,
+    attempt: number,
+    outcome: Outcome,
+    meta: Record<string, unknown>,
+    emitSkipped = true,
+  ): Outcome {
+    const now = Date.now();
+    this.#put({
+      runId: this.#o.runId,
+      stepKey: key,
+      attempt,
+      stepId: step.id,
+      type: step.type,
+      status: outcome.status,
+      startedAt: now,
+      endedAt: now,
+      input: null,
+      output: null,
+      error: outcome.error ? outcome.error.toInfo() : null,
+      meta,
+    });
+    if (emitSkipped && outcome.status === 'skipped') {
+      this.#o.emit('step.skipped', key, {
+        stepId: step.id,
+        type: step.type,
+        reason: String(meta.reason ?? ''),
+      });
+    }
+    this.#publish(step, scope, outcome.status, null, outcome.error?.toInfo() ?? null, attempt);
+    return outcome;
+  }
+
+  async #attemptLoop(step: PlanStep, key: string, scope: Scope): Promise<Outcome> {
+    const type = this.#o.services.stepTypes.get(step.type) as StepType;
+    for (;;) {
+      const attempt = (this.#attempts.get(key) ?? 0) + 1;
+      this.#attempts.set(key, attempt);
+      const result = await this.#attempt(step, type, key, attempt, scope);
+      if (!(result instanceof WeftError)) return result;
+      const policy = step.retry;
+      if (!policy || this.#o.signal.aborted || !shouldRetry(policy, result, attempt)) {
+        return this.#afterFailure(step, key, scope, attempt, result);
+      }
+      const delayMs = retryDelay(policy, attempt, result);
+      this.#o.emit('step.retrying', key, {
+        stepId: step.id,
+        type: step.type,
+        attempt,
+        delayMs,
+        error: result.toInfo(),
+      });
+      try {
+        await sleep(delayMs, this.#o.signal);
+      } catch {
+        return this.#afterFailure(step, key, scope, attempt, result);
+      }
+    }
+  }
+
+  /** One attempt: returns the completed outcome, or the error it failed with (already recorded). */
+  async #attempt(
+    step: PlanStep,
+    type: StepType,
+    key: string,
+    attempt: number,
+    scope: Scope,
+  ): Promise<Outcome | WeftError> {
+    const leaf = type.composite !== true;
+    if (leaf) await this.#o.slots.acquire();
+    const { writer } = this.#o.services;
+    // A step's side effects start only after what it may depend on is committed.
+    if (writer.pending) await writer.flushed();
+    const startedAt = Date.now();
+    const base: StepRecord = {
+      runId: this.#o.runId,
+      stepKey: key,
+      attempt,
+      stepId: step.id,
+      type: step.type,
+      status: 'running',
+      startedAt,
+      endedAt: null,
+      input: null,
+      output: null,
+      error: null,
+      meta: null,
+    };
+    this.#put({ ...base });
+    this.#o.emit('step.started', key, { stepId: step.id, type: step.type, attempt });
+    const { signal, dispose } = childSignal(
+      this.#o.signal,
+      step.timeoutMs,
+      () => `step '${key}' timed out after ${step.timeoutMs}ms (attempt ${attempt})`,
+    );
+    try {
+      const ctx = this.#context(key, attempt, scope, signal, base);
+      const result = await raceAbort(type.execute(step, ctx), signal);
+      let output = result.output;
+      if (step.output) output = this.#evaluate(step.output, { ...scope, result: output }, key);
+      const endedAt = Date.now();
+      this.#put({ ...base, status: 'completed', endedAt, output, meta: result.meta ?? null });
+      this.#o.emit('step.completed', key, {
+        stepId: step.id,
+        type: step.type,
+        attempt,
+        durationMs: endedAt - startedAt,
+        output,
+      });
+      this.#publish(step, scope, 'completed', output, null, attempt);
+      return { status: 'completed', output };
+    } catch (thrown) {
+      const error = signal.aborted
+        ? WeftError.from(signal.reason, 'cancelled')
+        : WeftError.from(thrown, 'skill_error');
+      error.details.step ??= key;
+      error.details.attempt = attempt;
+      const endedAt = Date.now();
+      this.#put({ ...base, status: 'failed', endedAt, error: error.toInfo() });
+      this.#o.emit('step.failed', key, {
+        stepId: step.id,
+        type: step.type,
+        attempt,
+        durationMs: endedAt - startedAt,
+        error: error.toInfo(),
+      });
+      return error;
+    } finally {
+      dispose();
+      if (leaf) this.#o.slots.release();
+    }
+  }
+
+  #context(key: string, attempt: number, scope: Scope, signal: AbortSignal, base: StepRecord): StepContext {
+    const logger = this.#logger(key);
+    const recordInput = (input: unknown) => {
+      base.input = input;
+      this.#put({ ...base });
+    };
+    const skillContext = {
+      signal,
+      logger,
+      idempotencyKey: `${this.#o.runId}:${key}`,
+      attempt,
+      runId: this.#o.runId,
+      stepKey: key,
+      workflow: this.#o.workflow,
+      cwd: this.#o.services.cwd,
+      progress: (value: number | string) => this.#o.emit('step.progress', key, { value }),
+      heartbeat: () => {},
+    };
+    return {
+      runId: this.#o.runId,
+      workflow: this.#o.workflow,
+      stepKey: key,
+      attempt,
+      signal,
+      scope,
+      cwd: this.#o.services.cwd,
+      logger,
+      evaluate: (value) => this.#evaluate(value, scope, key),
+      recordInput,
+      runSkill: (name, input) => this.#o.services.invoker.invoke(name, input, skillContext),
+      setVars: (values) => this.#setVars(values),
+      runList: (list, options) => this.#o.runList(list, options.keyPrefix, options.scope ?? scope),
+    };
+  }
+
+  #logger(key: string): SkillLogger {
+    const log =
+      (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
+        this.#o.emit('step.log', key, data === undefined ? { level, message } : { level, message, data });
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  }
+
+  /** After the last attempt: `catch`, then `on_error`. */
+  async #afterFailure(
+    step: PlanStep,
+    key: string,
+    scope: Scope,
+    attempt: number,
+    error: WeftError,
+  ): Promise<Outcome> {
+    const info = error.toInfo();
+    const now = Date.now();
+    const last: StepRecord = this.#last.get(key) ?? {
+      runId: this.#o.runId,
+      stepKey: key,
+      attempt,
+      stepId: step.id,
+      type: step.type,
+      status: 'failed',
+      startedAt: now,
+      endedAt: now,
+      input: null,
+      output: null,
+      error: info,
+      meta: null,
+    };
+    if (step.catch && !this.#o.signal.aborted) {
+      const handled = await this.#o.runList(step.catch, `${key}.catch.`, { ...scope, error: info });
+      if (!handled.error) {
+        this.#put({
+          ...last,
+          status: 'completed',
+          endedAt: Date.now(),
+          output: handled.lastOutput,
+          error: info,
+          meta: { caught: true },
+        });
+        this.#publish(step, scope, 'completed', handled.lastOutput, info, attempt);
+        return { status: 'completed', output: handled.lastOutput };
+      }
+      error = handled.error;
+    }
+    if (step.onError === 'skip') {
+      this.#put({
+        ...last,
+        status: 'skipped',
+        output: null,
+        error: info,
+        meta: { reason: 'on_error: skip' },
+      });
+      this.#o.emit('step.skipped', key, {
+        stepId: step.id,
+        type: step.type,
+        reason: `failed and on_error is skip: ${error.message}`,
+      });
+      this.#publish(step, scope, 'skipped', null, info, attempt);
+      return { status: 'skipped', output: null };
+    }
+    this.#put({
+      ...last,
+      status: 'failed',
+      output: null,
+      error: error.toInfo(),
+      meta: { ...last.meta, final: true },
+    });
+    this.#publish(step, scope, 'failed', null, error.toInfo(), attempt);
+    return { status: 'failed', output: null, error };
+  }
+}

@@ -1,0 +1,69 @@
+import type { ErrorInfo } from '../errors.js';
+import type { AnyWeftEvent, EventType, WeftEvent } from '../events/types.js';
+import type { AnySkill } from '../skills/types.js';
+import type { EventRecord, RunFilter, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
+
+/** Where a workflow comes from: a file path, document text, or an already parsed document. */
+export type WorkflowRef =
+  | string
+  | { source: string; path?: string }
+  | { document: Record<string, unknown>; path?: string };
+
+export interface EngineOptions {
+  /** A Store, or a store URL: `sqlite:<path>`, `sqlite::memory:`, `postgres://...`. */
+  store: Store | string;
+  skills?: AnySkill[];
+  /** Values for `${ secrets.NAME }`; `WEFT_SECRET_<NAME>` env vars are added. */
+  secrets?: Record<string, string>;
+  /** Base directory for relative paths and `shell`; default `process.cwd()`. */
+  cwd?: string;
+  /** Lease length; default 30 s. The owner renews at a third of it. */
+  leaseMs?: number;
+  /** Identifies this process as a lease owner; default `<host>:<pid>:<random>`. */
+  owner?: string;
+  /** Skill modules (TS or JS files) to load at start, relative to `cwd`. */
+  skillModules?: string[];
+}
+
+export interface StartOptions {
+  /** Overrides `--set key=value` style: merged into the input before validation. */
+  runId?: string;
+  parentRunId?: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  output: unknown;
+  error: ErrorInfo | null;
+}
+
+export interface RunHandle {
+  readonly runId: string;
+  /** Resolves when the run ends (completed, failed or cancelled). */
+  result(): Promise<RunResult>;
+}
+
+export interface RunDetails {
+  run: RunRecord;
+  steps: StepRecord[];
+}
+
+export interface Engine {
+  readonly store: Store;
+  registerSkill(skill: AnySkill): this;
+  /** Validates and starts a run; a bad document or input throws WeftError before anything is stored. */
+  start(workflow: WorkflowRef, input?: unknown, options?: StartOptions): Promise<RunHandle>;
+  /** Continues an interrupted run (its process died); completed steps are not executed again. */
+  resume(runId: string): Promise<RunHandle>;
+  /** Resumes every interrupted run in the store. */
+  recover(): Promise<RunHandle[]>;
+  getRun(runId: string): Promise<RunDetails | undefined>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  getEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
+  on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
+  on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
+  /** Waits for in-flight commits, releases leases of runs still going, closes the store. */
+  close(): Promise<void>;
+}

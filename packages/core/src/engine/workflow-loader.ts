@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { WeftError } from '../errors.js';
+import type { SkillRegistry } from '../skills/registry.js';
+import {
+  formatProblem,
+  type LoadResult,
+  loadWorkflow,
+  type Problem,
+  validateDocument,
+} from '../spec/index.js';
+import type { StepTypeRegistry } from '../steps/registry.js';
+import type { RunRecord, Store } from '../store/types.js';
+import { compilePlan, documentHash } from './plan.js';
+import type { Plan } from './plan-types.js';
+import type { WorkflowRef } from './types.js';
+
+export interface WorkflowLoaderOptions {
+  store: Store;
+  skills: SkillRegistry;
+  stepTypes: StepTypeRegistry;
+  cwd: string;
+}
+
+/** Turns problems into the one error a refused document gets; every problem is in `details`. */
+export function invalidDocument(problems: Problem[]): WeftError {
+  const lines = problems.map(formatProblem);
+  return new WeftError('invalid_document', lines.join('\n'), { details: { problems } });
+}
+
+/**
+ * Documents to plans: read, validate, compile once per content hash; documents are stored once
+ * and runs refer to them by hash, so a run resumes with the exact document it started with.
+ */
+export class WorkflowLoader {
+  readonly #plans = new Map<string, Plan>();
+  readonly #persisted = new Set<string>();
+
+  constructor(private readonly options: WorkflowLoaderOptions) {}
+
+  async load(ref: WorkflowRef): Promise<Plan> {
+    if (typeof ref === 'string') {
+      const path = isAbsolute(ref) ? ref : resolve(this.options.cwd, ref);
+      let source: string;
+      try {
+        source = await readFile(path, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why =
+          code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : (error as Error).message;
+        throw new WeftError('not_found', `cannot read workflow '${ref}': ${why}`, { cause: error });
+      }
+      return this.fromSource(source, path);
+    }
+    if ('source' in ref) return this.fromSource(ref.source, ref.path ?? null);
+    const source = JSON.stringify(ref.document, null, 2);
+    const cached = this.#plans.get(documentHash(source));
+    if (cached) return cached;
+    const result = validateDocument(ref.document, {
+      file: ref.path ?? '<document>',
+      skills: this.options.skills.names(),
+    });
+    return this.#compile(result, source, ref.path ?? null);
+  }
+
+  fromSource(source: string, path: string | null): Plan {
+    const cached = this.#plans.get(documentHash(source));
+    if (cached && cached.path === path) return cached;
+    const file = path === null ? '<input>' : relative(this.options.cwd, path) || path;
+    const result = loadWorkflow(source, { file, skills: this.options.skills.names() });
+    return this.#compile(result, source, path);
+  }
+
+  #compile(result: LoadResult, source: string, path: string | null): Plan {
+    if (!result.document || result.problems.length > 0) throw invalidDocument(result.problems);
+    const plan = compilePlan(result.document as unknown as Record<string, unknown>, {
+      source,
+      path,
+      skills: this.options.skills,
+      stepTypes: this.options.stepTypes,
+    });
+    this.#plans.set(plan.hash, plan);
+    return plan;
+  }
+
+  /** Stores the plan's document (once per hash per engine). */
+  async persist(plan: Plan): Promise<void> {
+    if (this.#persisted.has(plan.hash)) return;
+    await this.options.store.putDocument({
+      hash: plan.hash,
+      name: plan.name,
+      source: plan.source,
+      path: plan.path,
+      createdAt: Date.now(),
+    });
+    this.#persisted.add(plan.hash);
+  }
+
+  /** The plan a stored run started with. */
+  async forRun(run: RunRecord): Promise<Plan> {
+    const cached = this.#plans.get(run.documentHash);
+    if (cached) return cached;
+    const document = await this.options.store.getDocument(run.documentHash);
+    if (!document) {
+      throw new WeftError(
+        'store_error',
+        `run ${run.id}: its workflow document ${run.documentHash.slice(0, 12)} is missing from the store`,
+      );
+    }
+    this.#persisted.add(document.hash);
+    return this.fromSource(document.source, document.path);
+  }
+}

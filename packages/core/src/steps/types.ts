@@ -1,0 +1,67 @@
+import type { PlanStep, StepList } from '../engine/plan-types.js';
+import type { Evaluable, Scope } from '../expr/index.js';
+import type { SkillRegistry } from '../skills/registry.js';
+import type { SkillLogger } from '../skills/types.js';
+
+/** Given to a step type while a plan is compiled. */
+export interface CompileContext {
+  /** Where the step stands (`steps[2]`), for messages. */
+  path: string;
+  skills: SkillRegistry;
+  /** Compiles a nested list of step definitions (for composite types). */
+  compileList(definitions: readonly Record<string, unknown>[], path: string): StepList;
+  value(value: unknown, field: string): Evaluable;
+  condition(value: unknown, field: string): Evaluable<boolean>;
+}
+
+/** What a finished step produced. */
+export interface StepResult {
+  output: unknown;
+  meta?: Record<string, unknown>;
+}
+
+/** Given to a step type while it executes one attempt. */
+export interface StepContext {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly stepKey: string;
+  readonly attempt: number;
+  /** Fires on timeout, cancel and lost lease; its reason is the WeftError to fail with. */
+  readonly signal: AbortSignal;
+  readonly scope: Scope;
+  readonly cwd: string;
+  readonly logger: SkillLogger;
+  /** Evaluates an expression; a failure becomes `expression_error` naming this step. */
+  evaluate<T>(value: Evaluable<T>): T;
+  /** Records the resolved inputs of this attempt (secrets are redacted before storing). */
+  recordInput(input: unknown): void;
+  /** Runs a skill with this attempt's context (signal, idempotency key, logger). */
+  runSkill(name: string, input: unknown): Promise<unknown>;
+  /** Writes run variables (`${ vars.x }`). */
+  setVars(values: Record<string, unknown>): void;
+  /** Runs a nested list through the run's executor (composite types). */
+  runList(list: StepList, options: { keyPrefix: string; scope?: Scope }): Promise<ListResult>;
+}
+
+export interface ListResult {
+  /** The output of the last step (document order) that completed; null when none did. */
+  lastOutput: unknown;
+  /** The unhandled failure of the list, if any. */
+  error: import('../errors.js').WeftError | undefined;
+}
+
+/**
+ * One step type: one file under steps/, one line in the registry. The engine never branches on
+ * a type's name; what differs between types lives here.
+ */
+export interface StepType<C = unknown> {
+  readonly type: string;
+  /** Composite steps schedule children and take no parallelism slot themselves. */
+  readonly composite?: boolean;
+  /** Whether `retry` and per-attempt `timeout` apply (skill, agent, workflow). */
+  readonly attempts?: boolean;
+  compile(definition: Record<string, unknown>, ctx: CompileContext): C;
+  execute(step: PlanStep<C>, ctx: StepContext): Promise<StepResult>;
+  /** Re-applies the effect of a recorded result on recovery (e.g. `set` writes vars again). */
+  replay?(step: PlanStep<C>, output: unknown, ctx: Pick<StepContext, 'setVars'>): void;
+}
