@@ -86,7 +86,7 @@ export class RunExecutor {
       history: options.history,
       emit: (type, stepKey, data) => this.emit(type, stepKey, data),
       record: (step) => this.#record(step),
-      runList: (list, prefix, scope) => this.#runList(list, prefix, scope),
+      runList: (list, prefix, scope, signal) => this.#runList(list, prefix, scope, signal),
       vars: this.#scope.vars as Record<string, unknown>,
     });
   }
@@ -138,9 +138,9 @@ export class RunExecutor {
     this.#options.writer.putStep(this.#options.redact(step) as StepRecord);
   }
 
-  #runList(list: StepList, keyPrefix: string, scope: Scope): Promise<ListOutcome> {
+  #runList(list: StepList, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<ListOutcome> {
     const hooks: ListHooks = {
-      runStep: (step: PlanStep) => this.#steps.run(step, keyPrefix, scope),
+      runStep: (step: PlanStep) => this.#steps.run(step, keyPrefix, scope, signal),
       block: (step: PlanStep, by: string): Outcome => this.#steps.block(step, keyPrefix, scope, by),
     };
     return list.graph ? runGraph(list, hooks) : runSequence(list, hooks);
@@ -165,7 +165,7 @@ export class RunExecutor {
         parentRunId: run.parentRunId,
         resumed: this.#options.resumed,
       });
-      const outcome = await this.#runList(this.plan.root, '', this.#scope);
+      const outcome = await this.#runList(this.plan.root, '', this.#scope, this.#controller.signal);
       if (this.#detached) throw abortError(this.#controller.signal);
       if (outcome.error) return await this.#finish('failed', null, outcome.error);
       let output: unknown = outcome.lastOutput;

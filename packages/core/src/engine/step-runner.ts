@@ -4,7 +4,7 @@ import type { Evaluable, Scope } from '../expr/index.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillLogger } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
-import type { StepContext, StepType } from '../steps/types.js';
+import type { StepContext, StepType, WaitOutcome, WaitRequest, WaitService } from '../steps/types.js';
 import type { StepRecord } from '../store/types.js';
 import { childSignal, raceAbort, sleep } from './abort.js';
 import type { ListOutcome, Outcome } from './list-runner.js';
@@ -16,6 +16,8 @@ import type { BatchWriter } from './writer.js';
 
 /** Engine-wide services a run's steps use. */
 export interface StepServices {
+  /** Durable timers, events and approvals (engine/waits); absent until that module is wired. */
+  waits?: WaitService;
   skills: SkillRegistry;
   stepTypes: StepTypeRegistry;
   invoker: SkillInvoker;
@@ -33,7 +35,7 @@ export interface StepRunnerOptions {
   vars: Record<string, unknown>;
   emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void;
   record(step: StepRecord): void;
-  runList(list: StepList, keyPrefix: string, scope: Scope): Promise<ListOutcome>;
+  runList(list: StepList, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<ListOutcome>;
 }
 
 const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled']);
@@ -77,12 +79,13 @@ export class StepRunner {
     }
   }
 
-  async run(step: PlanStep, keyPrefix: string, scope: Scope): Promise<Outcome> {
+  /** `signal` is the list's: it fires when the run, or the composite step holding the list, stops. */
+  async run(step: PlanStep, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<Outcome> {
     const key = keyPrefix + step.id;
     try {
       const done = this.#done.get(key);
       if (done) return this.#replay(step, done, scope);
-      if (this.#o.signal.aborted) return this.#cancelled(step, key, scope);
+      if (signal.aborted) return this.#cancelled(step, key, scope, signal);
       if (step.when && !this.#evaluate(step.when, scope, key)) {
         return this.#finalise(
           step,
@@ -93,10 +96,10 @@ export class StepRunner {
           { reason: 'when is false' },
         );
       }
-      return await this.#attemptLoop(step, key, scope);
+      return await this.#attemptLoop(step, key, scope, signal);
     } catch (error) {
       const failure = WeftError.from(error, 'skill_error');
-      return this.#afterFailure(step, key, scope, this.#attempts.get(key) ?? 0, failure);
+      return this.#afterFailure(step, key, scope, this.#attempts.get(key) ?? 0, failure, signal);
     }
   }
 
@@ -127,7 +130,7 @@ export class StepRunner {
         .get(step.type)
         ?.replay?.(step, record.output, { setVars: (v) => this.#setVars(v) });
     }
-    this.#publish(step, scope, status, record.output, record.error, record.attempt);
+    this.#publish(step, scope, status, record.output, record.error, record.attempt, record.meta);
     return status === 'failed'
       ? { status, output: null, error: errorOf(record.error) }
       : { status, output: record.output };
@@ -149,12 +152,16 @@ export class StepRunner {
     output: unknown,
     error: ErrorInfo | null,
     attempts: number,
+    meta?: Record<string, unknown> | null,
   ): void {
-    (scope.steps as Record<string, unknown>)[step.id] = { output, status, error, attempts };
+    const entry: Record<string, unknown> = { output, status, error, attempts };
+    // Composite steps record the branch they took (conditional, switch): `${ steps.x.branch }`.
+    if (meta && meta.branch !== undefined) entry.branch = meta.branch;
+    (scope.steps as Record<string, unknown>)[step.id] = entry;
   }
 
-  #cancelled(step: PlanStep, key: string, scope: Scope): Outcome {
-    const error = WeftError.from(this.#o.signal.reason, 'cancelled');
+  #cancelled(step: PlanStep, key: string, scope: Scope, signal: AbortSignal): Outcome {
+    const error = WeftError.from(signal.reason, 'cancelled');
     this.#o.emit('step.cancelled', key, { stepId: step.id, type: step.type, reason: error.message });
     this.#finalise(
       step,
@@ -204,16 +211,16 @@ export class StepRunner {
     return outcome;
   }
 
-  async #attemptLoop(step: PlanStep, key: string, scope: Scope): Promise<Outcome> {
+  async #attemptLoop(step: PlanStep, key: string, scope: Scope, listSignal: AbortSignal): Promise<Outcome> {
     const type = this.#o.services.stepTypes.get(step.type) as StepType;
     for (;;) {
       const attempt = (this.#attempts.get(key) ?? 0) + 1;
       this.#attempts.set(key, attempt);
-      const result = await this.#attempt(step, type, key, attempt, scope);
+      const result = await this.#attempt(step, type, key, attempt, scope, listSignal);
       if (!(result instanceof WeftError)) return result;
       const policy = step.retry;
-      if (!policy || this.#o.signal.aborted || !shouldRetry(policy, result, attempt)) {
-        return this.#afterFailure(step, key, scope, attempt, result);
+      if (!policy || listSignal.aborted || !shouldRetry(policy, result, attempt)) {
+        return this.#afterFailure(step, key, scope, attempt, result, listSignal);
       }
       const delayMs = retryDelay(policy, attempt, result);
       this.#o.emit('step.retrying', key, {
@@ -224,9 +231,9 @@ export class StepRunner {
         error: result.toInfo(),
       });
       try {
-        await sleep(delayMs, this.#o.signal);
+        await sleep(delayMs, listSignal);
       } catch {
-        return this.#afterFailure(step, key, scope, attempt, result);
+        return this.#afterFailure(step, key, scope, attempt, result, listSignal);
       }
     }
   }
@@ -238,6 +245,7 @@ export class StepRunner {
     key: string,
     attempt: number,
     scope: Scope,
+    listSignal: AbortSignal,
   ): Promise<Outcome | WeftError> {
     const leaf = type.composite !== true;
     if (leaf) await this.#o.slots.acquire();
@@ -262,7 +270,7 @@ export class StepRunner {
     this.#put({ ...base });
     this.#o.emit('step.started', key, { stepId: step.id, type: step.type, attempt });
     const { signal, dispose } = childSignal(
-      this.#o.signal,
+      listSignal,
       step.timeoutMs,
       () => `step '${key}' timed out after ${step.timeoutMs}ms (attempt ${attempt})`,
     );
@@ -280,7 +288,7 @@ export class StepRunner {
         durationMs: endedAt - startedAt,
         output,
       });
-      this.#publish(step, scope, 'completed', output, null, attempt);
+      this.#publish(step, scope, 'completed', output, null, attempt, result.meta);
       return { status: 'completed', output };
     } catch (thrown) {
       const error = signal.aborted
@@ -335,8 +343,29 @@ export class StepRunner {
       recordInput,
       runSkill: (name, input) => this.#o.services.invoker.invoke(name, input, skillContext),
       setVars: (values) => this.#setVars(values),
-      runList: (list, options) => this.#o.runList(list, options.keyPrefix, options.scope ?? scope),
+      runList: (list, options) =>
+        this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
+      wait: (request) => this.#wait(key, request, signal),
     };
+  }
+
+  async #wait(key: string, request: WaitRequest, signal: AbortSignal): Promise<WaitOutcome> {
+    const waits = this.#o.services.waits;
+    if (!waits) throw new WeftError('not_supported', `step '${key}': this engine has no durable waits`);
+    const last = this.#last.get(key);
+    if (last) this.#put({ ...last, status: 'waiting' });
+    this.#o.emit('step.waiting', key, {
+      stepId: last?.stepId ?? key,
+      type: last?.type ?? '',
+      reason: request.reason,
+    });
+    const outcome = await waits.wait(
+      { ...request, runId: this.#o.runId, workflow: this.#o.workflow, stepKey: key },
+      signal,
+    );
+    const current = this.#last.get(key);
+    if (current?.status === 'waiting') this.#put({ ...current, status: 'running' });
+    return outcome;
   }
 
   #logger(key: string): SkillLogger {
@@ -353,6 +382,7 @@ export class StepRunner {
     scope: Scope,
     attempt: number,
     error: WeftError,
+    signal: AbortSignal,
   ): Promise<Outcome> {
     const info = error.toInfo();
     const now = Date.now();
@@ -370,8 +400,8 @@ export class StepRunner {
       error: info,
       meta: null,
     };
-    if (step.catch && !this.#o.signal.aborted) {
-      const handled = await this.#o.runList(step.catch, `${key}.catch.`, { ...scope, error: info });
+    if (step.catch && !signal.aborted) {
+      const handled = await this.#o.runList(step.catch, `${key}.catch.`, { ...scope, error: info }, signal);
       if (!handled.error) {
         this.#put({
           ...last,

@@ -39,8 +39,68 @@ export interface StepContext {
   runSkill(name: string, input: unknown): Promise<unknown>;
   /** Writes run variables (`${ vars.x }`). */
   setVars(values: Record<string, unknown>): void;
-  /** Runs a nested list through the run's executor (composite types). */
-  runList(list: StepList, options: { keyPrefix: string; scope?: Scope }): Promise<ListResult>;
+  /**
+   * Runs a nested list through the run's executor (composite types). Step keys are
+   * `keyPrefix + id` (`each[3].`, `quotes.fast.`). `signal` (default: this step's) stops the list:
+   * steps not started yet are `cancelled`, running ones see their AbortSignal fire.
+   */
+  runList(
+    list: StepList,
+    options: { keyPrefix: string; scope?: Scope; signal?: AbortSignal },
+  ): Promise<ListResult>;
+  /**
+   * Waits durably (timer, event, approval): the wait is stored, survives restarts, and a resumed
+   * run waits for the same deadline again. The step shows as `waiting` meanwhile.
+   */
+  wait(request: WaitRequest): Promise<WaitOutcome>;
+}
+
+/** A CloudEvents-shaped event (SPEC section 2, `event`). */
+export interface CloudEvent {
+  id: string;
+  type: string;
+  source: string;
+  time: string;
+  data: unknown;
+  [extension: string]: unknown;
+}
+
+export interface WaitRequest {
+  kind: 'timer' | 'event' | 'approval';
+  /** For people: shown in `weft runs show` and the `step.waiting` event. */
+  reason: string;
+  /**
+   * When a timer fires, or when an event or approval wait gives up (ms since the epoch).
+   * The first request's value is kept: a resumed step waits for the same moment.
+   */
+  until?: number;
+  /** `event`: the CloudEvent type waited for. */
+  eventType?: string;
+  /** `event`: whether an event of that type is the one (SPEC `match`). */
+  match?: (event: CloudEvent) => boolean;
+  /** `approval`: what the person is asked, and the JSON Schema of extra fields. */
+  approval?: { prompt: string; form?: Record<string, unknown> };
+}
+
+export type WaitOutcome =
+  | { kind: 'timer' }
+  | { kind: 'timeout' }
+  | { kind: 'event'; event: CloudEvent }
+  | {
+      kind: 'approval';
+      approved: boolean;
+      by: string | null;
+      comment: string | null;
+      data: unknown;
+      at: number;
+    };
+
+/** Provided by the engine's durable-wait module; absent, `ctx.wait` fails with `not_supported`. */
+export interface WaitService {
+  wait(
+    request: WaitRequest & { runId: string; workflow: string; stepKey: string },
+    signal: AbortSignal,
+  ): Promise<WaitOutcome>;
 }
 
 export interface ListResult {
