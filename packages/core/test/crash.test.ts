@@ -1,111 +1,74 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/open-store.js';
+import { completedTwice, crashAndRecover, reExecutedAfterCompletion } from './support/crash-harness.js';
 
-const WORKER = join(import.meta.dirname, 'fixtures', 'crash-worker.mjs');
-const STEPS = 50;
-const KILLS = 20;
+const mark = (id: string, n: number | string, ms: number) =>
+  `{ id: ${id}, type: skill, skill: mark, inputs: { n: ${n}, ms: ${ms} } }`;
 
-function workflow(): string {
-  const steps = Array.from(
-    { length: STEPS },
-    (_, i) => `  - { id: s${i}, type: skill, skill: mark, inputs: { n: ${i}, ms: ${1 + (i % 4)} } }`,
-  );
-  return `name: crashy\nsteps:\n${steps.join('\n')}\noutput: "\${ steps.s${STEPS - 1}.output.n + steps.s0.output.n }"\n`;
-}
-
-function markerLines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
-}
-
-function spawnWorker(args: string[]): {
-  child: ChildProcess;
-  runId: Promise<string>;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const runId = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /run (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', () => reject(new Error(`worker exited before starting a run: ${err}`)));
-  });
-  runId.catch(() => {});
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, runId, exited };
-}
-
-/** Resolves once the marker file has at least `count` lines (or the child exits). */
-async function waitForMarkers(path: string, count: number, exited: Promise<unknown>): Promise<void> {
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  while (!done && markerLines(path).length < count) await new Promise((r) => setTimeout(r, 1));
-}
+/** `count` kill points spread evenly over `total` executions. */
+const spread = (count: number, total: number) =>
+  Array.from({ length: count }, (_, i) => Math.max(1, Math.floor(((i + 1) * (total - 2)) / count)));
 
 describe('crash recovery (SIGKILL a real process)', () => {
-  it(`kills a ${STEPS}-step run ${KILLS} times; it completes with nothing recorded done executed twice`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'weft-crash-'));
-    const db = join(dir, 'weft.db');
-    const markers = join(dir, 'markers.txt');
-    const flow = join(dir, 'crashy.yaml');
-    writeFileSync(flow, workflow());
+  it('a 50-step run killed 20 times completes; nothing recorded done is executed again', async () => {
+    const steps = Array.from({ length: 50 }, (_, i) => `  - ${mark(`s${i}`, i, 1 + (i % 4))}`);
+    const outcome = await crashAndRecover(
+      `name: crashy\nsteps:\n${steps.join('\n')}\noutput: "\${ steps.s49.output.n + steps.s0.output.n }"\n`,
+      spread(20, 50),
+    );
+    expect(outcome.run).toMatchObject({ status: 'completed', output: 49 });
+    const completed = outcome.steps.filter((s) => s.status === 'completed').map((s) => s.stepKey);
+    expect(completed.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `s${i}`).sort());
+    expect(completedTwice(outcome.steps)).toEqual([]);
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+    // Every step ran; re-runs only for steps in flight at a kill.
+    for (let i = 0; i < 50; i++) expect(outcome.executions).toContain(`s${i}`);
+    expect(outcome.executions.length - 50).toBeLessThanOrEqual(20);
+    const partial = outcome.snapshots.filter((s) => s.doneBefore.size > 0 && s.doneBefore.size < 50);
+    expect(partial.length).toBeGreaterThan(10);
+  });
 
-    let worker = spawnWorker(['start', db, markers, flow]);
-    const runId = await worker.runId;
-    const snapshots: { doneBefore: Set<string>; markersAt: number }[] = [];
+  it('a parallel block killed mid-way keeps every child completed once', async () => {
+    const children = Array.from({ length: 24 }, (_, i) => `      - ${mark(`p${i}`, i, 2 + (i % 3))}`);
+    const outcome = await crashAndRecover(
+      `name: par\nsteps:\n  - id: par\n    type: parallel\n    max_parallelism: 4\n    steps:\n${children.join('\n')}\noutput: "\${ size(steps.par.output) }"\n`,
+      spread(6, 24),
+    );
+    expect(outcome.run).toMatchObject({ status: 'completed', output: 24 });
+    expect(completedTwice(outcome.steps)).toEqual([]);
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+  });
 
-    for (let kill = 0; kill < KILLS; kill++) {
-      // Kill points spread over the run: after 1..~48 executions, at varied sub-step moments.
-      const target = Math.min(STEPS - 2, Math.floor(((kill + 1) * (STEPS - 2)) / KILLS));
-      await waitForMarkers(markers, target, worker.exited);
-      await new Promise((r) => setTimeout(r, kill % 4));
-      worker.child.kill('SIGKILL');
-      await worker.exited;
+  it('a loop killed between and during iterations returns every iteration in order', async () => {
+    const outcome = await crashAndRecover(
+      `name: looped
+inputs: { type: object, properties: { items: { type: array, default: [${Array.from({ length: 30 }, (_, i) => i).join(', ')}] } } }
+steps:
+  - id: each
+    type: loop
+    for_each: \${ inputs.items }
+    steps:
+      - ${mark('body', '"${ loop.item }"', 3)}
+output: "\${ steps.each.output.map(o, o.n) }"
+`,
+      spread(8, 30),
+    );
+    expect(outcome.run).toMatchObject({
+      status: 'completed',
+      output: Array.from({ length: 30 }, (_, i) => i),
+    });
+    expect(completedTwice(outcome.steps)).toEqual([]);
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+  });
 
-      const store = await openStore(`sqlite:${db}`);
-      const steps = await store.getSteps(runId);
-      await store.close();
-      snapshots.push({
-        doneBefore: new Set(steps.filter((s) => s.status === 'completed').map((s) => s.stepKey)),
-        markersAt: markerLines(markers).length,
-      });
-      worker = spawnWorker(['resume', db, markers, runId]);
-      await worker.runId;
-    }
-    expect(await worker.exited).toBe(0);
-
-    const store = await openStore(`sqlite:${db}`);
-    const run = await store.getRun(runId);
-    const steps = await store.getSteps(runId);
-    await store.close();
-    expect(run?.status).toBe('completed');
-    expect(run?.output).toBe(STEPS - 1);
-
-    const completed = steps.filter((s) => s.status === 'completed').map((s) => s.stepKey);
-    expect(completed.sort()).toEqual(Array.from({ length: STEPS }, (_, i) => `s${i}`).sort());
-
-    const lines = markerLines(markers);
-    for (const { doneBefore, markersAt } of snapshots) {
-      const executedAfter = lines.slice(markersAt);
-      expect(executedAfter.filter((key) => doneBefore.has(key))).toEqual([]);
-    }
-    // Every step ran at least once; re-runs only for steps that were in flight at a kill.
-    for (let i = 0; i < STEPS; i++) expect(lines).toContain(`s${i}`);
-    expect(lines.length - STEPS).toBeLessThanOrEqual(KILLS);
-    expect(
-      snapshots.filter((s) => s.doneBefore.size > 0 && s.doneBefore.size < STEPS).length,
-    ).toBeGreaterThan(KILLS / 2);
+  it('a fork-join killed mid-way joins every branch once', async () => {
+    const branch = (name: string) =>
+      `      ${name}:\n${Array.from({ length: 8 }, (_, i) => `        - ${mark(`${name}${i}`, i, 2 + (i % 2))}`).join('\n')}`;
+    const outcome = await crashAndRecover(
+      `name: forked\nsteps:\n  - id: fj\n    type: fork_join\n    branches:\n${['a', 'b', 'c'].map(branch).join('\n')}\noutput: "\${ steps.fj.output.a.n + steps.fj.output.b.n + steps.fj.output.c.n }"\n`,
+      spread(8, 24),
+    );
+    expect(outcome.run).toMatchObject({ status: 'completed', output: 21 });
+    expect(completedTwice(outcome.steps)).toEqual([]);
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
   });
 });

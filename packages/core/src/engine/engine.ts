@@ -14,6 +14,11 @@ import { createRedactor } from './redact.js';
 import { RunExecutor } from './run-executor.js';
 import { SkillInvoker } from './skill-invoker.js';
 import type { Engine, RunDetails, RunHandle, RunResult, StartOptions, WorkflowRef } from './types.js';
+import type { ApprovalDecision } from './waits/approval-decision.js';
+import { approve } from './waits/approve.js';
+import type { EventInput } from './waits/cloud-event.js';
+import { type SendEventOptions, type SendEventResult, sendEvent } from './waits/send-event.js';
+import { DurableWaits } from './waits/wait-service.js';
 import { WorkflowLoader } from './workflow-loader.js';
 import { BatchWriter } from './writer.js';
 
@@ -39,6 +44,7 @@ export class WeftEngine implements Engine {
   readonly #loader: WorkflowLoader;
   readonly #running = new Map<string, { executor: RunExecutor; result: Promise<RunResult> }>();
   readonly #leaseTimer: NodeJS.Timeout;
+  readonly #waits: DurableWaits;
   #closed = false;
 
   constructor(parts: EngineParts) {
@@ -54,6 +60,7 @@ export class WeftEngine implements Engine {
     });
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
     this.#leaseTimer.unref();
+    this.#waits = new DurableWaits({ store: parts.store });
   }
 
   get owner(): string {
@@ -171,6 +178,19 @@ export class WeftEngine implements Engine {
     return this.store.getEvents(runId, afterSeq);
   }
 
+  async sendEvent(event: EventInput, options: SendEventOptions = {}): Promise<SendEventResult> {
+    this.#assertOpen();
+    const sent = await sendEvent(this.store, event, options, Date.now());
+    this.#waits.poke();
+    return sent;
+  }
+
+  async approve(runId: string, stepKey: string, decision: ApprovalDecision): Promise<void> {
+    this.#assertOpen();
+    await approve(this.store, { runId, stepKey }, decision, Date.now());
+    this.#waits.poke();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -180,6 +200,7 @@ export class WeftEngine implements Engine {
       executor.detach(new WeftError('cancelled', 'the engine was closed; the run can be resumed'));
     await this.#writer.flushed().catch(() => {});
     await Promise.allSettled(stopping.map(({ result }) => result));
+    await this.#waits.close();
     for (const { executor } of stopping)
       await this.store.releaseRun(executor.runId, this.#parts.owner).catch(() => {});
     await this.store.close();
@@ -214,6 +235,7 @@ export class WeftEngine implements Engine {
       skills: this.#parts.skills,
       stepTypes: this.#parts.stepTypes,
       invoker: this.#invoker,
+      waits: this.#waits,
       cwd: typeof run.meta.cwd === 'string' ? run.meta.cwd : this.#parts.cwd,
     });
     const result = executor.execute().finally(() => this.#running.delete(run.id));

@@ -10,6 +10,8 @@ import type { RetryPolicy } from './retry.js';
 
 type Definition = Record<string, unknown>;
 
+const STEP_ON_ERROR: ReadonlySet<OnError> = new Set(['halt', 'skip', 'rollback']);
+
 export interface CompilePlanOptions {
   source: string;
   path: string | null;
@@ -108,9 +110,10 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
       path,
       needs: Array.isArray(definition.needs) ? definition.needs.map(String) : [],
       when: definition.when === undefined ? undefined : ctx.condition(definition.when, 'when'),
-      timeoutMs: timeout === undefined ? undefined : parseDuration(timeout),
+      timeoutMs: timeout === undefined || type.ownsTimeout ? undefined : parseDuration(timeout),
       retry: retry && type.attempts ? parseRetry(retry) : undefined,
-      onError: (definition.on_error as OnError | undefined) ?? 'halt',
+      // A loop's own `on_error` (stop | continue | collect) is the loop type's business.
+      onError: STEP_ON_ERROR.has(definition.on_error as OnError) ? (definition.on_error as OnError) : 'halt',
       catch: Array.isArray(definition.catch)
         ? ctx.compileList(definition.catch as Definition[], `${path}.catch`)
         : undefined,

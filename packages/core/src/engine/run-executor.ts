@@ -48,6 +48,8 @@ export class RunExecutor {
   readonly #controller = newController();
   readonly #scope: Scope;
   readonly #steps: StepRunner;
+  /** Work that outlived its step (parallel `wait_for: none`): the run ends after it. */
+  readonly #background: Promise<WeftError | undefined>[] = [];
   #seq: number;
   #detached = false;
   #finishing = false;
@@ -88,6 +90,14 @@ export class RunExecutor {
       record: (step) => this.#record(step),
       runList: (list, prefix, scope, signal) => this.#runList(list, prefix, scope, signal),
       vars: this.#scope.vars as Record<string, unknown>,
+      background: (work) => {
+        this.#background.push(
+          work.then(
+            () => undefined,
+            (error) => WeftError.from(error),
+          ),
+        );
+      },
     });
   }
 
@@ -166,8 +176,9 @@ export class RunExecutor {
         resumed: this.#options.resumed,
       });
       const outcome = await this.#runList(this.plan.root, '', this.#scope, this.#controller.signal);
+      const error = await this.#drainBackground(outcome.error);
       if (this.#detached) throw abortError(this.#controller.signal);
-      if (outcome.error) return await this.#finish('failed', null, outcome.error);
+      if (error) return await this.#finish('failed', null, error);
       let output: unknown = outcome.lastOutput;
       if (this.plan.output) {
         try {
@@ -180,6 +191,18 @@ export class RunExecutor {
     } finally {
       if (deadline) clearTimeout(deadline);
     }
+  }
+
+  /** Waits for background work; a failed run cancels it first. Resolves with the run's error. */
+  async #drainBackground(failure: WeftError | undefined): Promise<WeftError | undefined> {
+    if (failure && this.#background.length > 0) {
+      this.abort(new WeftError('cancelled', `run ${this.runId} failed; steps still running are cancelled`));
+    }
+    let first: WeftError | undefined;
+    while (this.#background.length > 0) {
+      for (const error of await Promise.all(this.#background.splice(0))) first ??= error;
+    }
+    return failure ?? first;
   }
 
   #evaluate<T>(value: Evaluable<T>): T {

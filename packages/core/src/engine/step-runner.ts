@@ -4,7 +4,14 @@ import type { Evaluable, Scope } from '../expr/index.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillLogger } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
-import type { StepContext, StepType, WaitOutcome, WaitRequest, WaitService } from '../steps/types.js';
+import type {
+  ReplayContext,
+  StepContext,
+  StepType,
+  WaitOutcome,
+  WaitRequest,
+  WaitService,
+} from '../steps/types.js';
 import type { StepRecord } from '../store/types.js';
 import { childSignal, raceAbort, sleep } from './abort.js';
 import type { ListOutcome, Outcome } from './list-runner.js';
@@ -36,6 +43,8 @@ export interface StepRunnerOptions {
   emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void;
   record(step: StepRecord): void;
   runList(list: StepList, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<ListOutcome>;
+  /** Work that outlives its step; the run ends only once it has settled. */
+  background(work: Promise<unknown>): void;
 }
 
 const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled']);
@@ -64,6 +73,9 @@ export class StepRunner {
       this.#attempts.set(record.stepKey, Math.max(this.#attempts.get(record.stepKey) ?? 0, record.attempt));
       if (FINAL.has(record.status) || (record.status === 'failed' && record.meta?.final === true)) {
         this.#done.set(record.stepKey, record);
+      } else if (record.status === 'waiting') {
+        // A durable wait outlives its process: the same attempt waits again (same stored deadline).
+        this.#attempts.set(record.stepKey, record.attempt - 1);
       } else if (record.status === 'running') {
         // The process running this attempt died: the attempt is over, the step runs again.
         options.record({
@@ -84,7 +96,7 @@ export class StepRunner {
     const key = keyPrefix + step.id;
     try {
       const done = this.#done.get(key);
-      if (done) return this.#replay(step, done, scope);
+      if (done) return this.#replay(step, done, key, scope, signal);
       if (signal.aborted) return this.#cancelled(step, key, scope, signal);
       if (step.when && !this.#evaluate(step.when, scope, key)) {
         return this.#finalise(
@@ -106,7 +118,7 @@ export class StepRunner {
   block(step: PlanStep, keyPrefix: string, scope: Scope, by: string): Outcome {
     const key = keyPrefix + step.id;
     const done = this.#done.get(key);
-    if (done) return this.#replay(step, done, scope);
+    if (done) return this.#replay(step, done, key, scope, this.#o.signal);
     this.#o.emit('step.blocked', key, { stepId: step.id, type: step.type, by });
     return this.#finalise(step, key, scope, 0, { status: 'blocked', output: null }, { by }, false);
   }
@@ -123,17 +135,44 @@ export class StepRunner {
     }
   }
 
-  #replay(step: PlanStep, record: StepRecord, scope: Scope): Outcome {
+  #replay(step: PlanStep, record: StepRecord, key: string, scope: Scope, signal: AbortSignal): Outcome {
     const status = record.status === 'failed' ? 'failed' : (record.status as Outcome['status']);
     if (status === 'completed') {
-      this.#o.services.stepTypes
-        .get(step.type)
-        ?.replay?.(step, record.output, { setVars: (v) => this.#setVars(v) });
+      const ctx: ReplayContext = {
+        stepKey: key,
+        scope,
+        setVars: (v) => this.#setVars(v),
+        runList: (list, options) =>
+          this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
+        background: (work) => this.#o.background(work(signal)),
+      };
+      this.#o.services.stepTypes.get(step.type)?.replay?.(step, record.output, ctx);
     }
     this.#publish(step, scope, status, record.output, record.error, record.attempt, record.meta);
+    if (status === 'completed') this.#republishChildren(key, scope);
     return status === 'failed'
       ? { status, output: null, error: errorOf(record.error) }
       : { status, output: record.output };
+  }
+
+  /**
+   * A composite replayed whole: its children did not run in this process, so publish their
+   * recorded results for later steps that read them (loop bodies stay inside their loop).
+   */
+  #republishChildren(key: string, scope: Scope): void {
+    const prefix = `${key}.`;
+    const steps = scope.steps as Record<string, unknown>;
+    for (const [childKey, record] of this.#done) {
+      if (!childKey.startsWith(prefix) || childKey.includes('[', prefix.length)) continue;
+      const entry: Record<string, unknown> = {
+        output: record.output,
+        status: record.status,
+        error: record.error,
+        attempts: record.attempt,
+      };
+      if (record.meta?.branch !== undefined) entry.branch = record.meta.branch;
+      steps[record.stepId] = entry;
+    }
   }
 
   #put(record: StepRecord): void {
@@ -275,7 +314,7 @@ export class StepRunner {
       () => `step '${key}' timed out after ${step.timeoutMs}ms (attempt ${attempt})`,
     );
     try {
-      const ctx = this.#context(key, attempt, scope, signal, base);
+      const ctx = this.#context(key, attempt, scope, { signal, listSignal }, base);
       const result = await raceAbort(type.execute(step, ctx), signal);
       let output = result.output;
       if (step.output) output = this.#evaluate(step.output, { ...scope, result: output }, key);
@@ -291,9 +330,11 @@ export class StepRunner {
       this.#publish(step, scope, 'completed', output, null, attempt, result.meta);
       return { status: 'completed', output };
     } catch (thrown) {
-      const error = signal.aborted
+      // A copy: an abort reason is shared by every step the signal reaches.
+      const cause = signal.aborted
         ? WeftError.from(signal.reason, 'cancelled')
         : WeftError.from(thrown, 'skill_error');
+      const error = new WeftError(cause.code, cause.message, { details: { ...cause.details }, cause });
       error.details.step ??= key;
       error.details.attempt = attempt;
       const endedAt = Date.now();
@@ -312,7 +353,13 @@ export class StepRunner {
     }
   }
 
-  #context(key: string, attempt: number, scope: Scope, signal: AbortSignal, base: StepRecord): StepContext {
+  #context(
+    key: string,
+    attempt: number,
+    scope: Scope,
+    { signal, listSignal }: { signal: AbortSignal; listSignal: AbortSignal },
+    base: StepRecord,
+  ): StepContext {
     const logger = this.#logger(key);
     const recordInput = (input: unknown) => {
       base.input = input;
@@ -346,6 +393,7 @@ export class StepRunner {
       runList: (list, options) =>
         this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
       wait: (request) => this.#wait(key, request, signal),
+      background: (work) => this.#o.background(work(listSignal)),
     };
   }
 

@@ -2,6 +2,9 @@ import type { ErrorInfo } from '../errors.js';
 import type { AnyWeftEvent, EventType, WeftEvent } from '../events/types.js';
 import type { AnySkill } from '../skills/types.js';
 import type { EventRecord, RunFilter, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
+import type { ApprovalDecision } from './waits/approval-decision.js';
+import type { EventInput } from './waits/cloud-event.js';
+import type { SendEventOptions, SendEventResult } from './waits/send-event.js';
 
 /** Where a workflow comes from: a file path, document text, or an already parsed document. */
 export type WorkflowRef =
@@ -62,6 +65,22 @@ export interface Engine {
   getRun(runId: string): Promise<RunDetails | undefined>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   getEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
+  /**
+   * Sends a CloudEvent (SPEC section 2, `event`). With `runId` it is kept for that run until a
+   * matching step takes it; with `token`, for the step waiting with that token; with neither, it
+   * goes to every step waiting for its type at this moment, in any process sharing the store.
+   * `id` defaults to a UUID, `source` to `weft`, `time` to now. A missing `type`, or `data` that is
+   * not JSON or over 256 KiB, throws `invalid_input`; an unknown run `not_found`, an ended one `conflict`.
+   * @example await engine.sendEvent({ type: 'payment.received', data: { order_id: 'A-1' } }, { runId })
+   */
+  sendEvent(event: EventInput, options?: SendEventOptions): Promise<SendEventResult>;
+  /**
+   * Decides the approval step `stepKey` of `runId` is waiting for, from any process. `data` must
+   * match the step's `form` (else `invalid_input`); a step not waiting for an approval throws
+   * `not_found`, one already decided (or a run that ended) `conflict`.
+   * @example await engine.approve(runId, 'sign_off', { approved: true, by: 'ada', comment: 'ship it' })
+   */
+  approve(runId: string, stepKey: string, decision: ApprovalDecision): Promise<void>;
   on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
   on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
   /** Waits for in-flight commits, releases leases of runs still going, closes the store. */

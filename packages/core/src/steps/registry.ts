@@ -1,8 +1,17 @@
 import { WeftError } from '../errors.js';
+import { approvalStep } from './approval.js';
+import { conditionalStep } from './conditional.js';
+import { eventStep } from './event.js';
 import { failStep } from './fail.js';
+import { forkJoinStep } from './fork-join.js';
+import { loopStep } from './loop.js';
+import { parallelStep } from './parallel.js';
 import { setStep } from './set.js';
 import { skillStep } from './skill.js';
+import { switchStep } from './switch.js';
 import type { StepType } from './types.js';
+import { validateStep } from './validate.js';
+import { waitStep } from './wait.js';
 
 /** The step types this engine can execute, by `type` name. */
 export class StepTypeRegistry {
@@ -37,4 +46,13 @@ export const builtinStepTypes: readonly StepType[] = [
   skillStep as StepType,
   setStep as StepType,
   failStep as StepType,
+  parallelStep as StepType,
+  conditionalStep as StepType,
+  switchStep as StepType,
+  loopStep as StepType,
+  forkJoinStep as StepType,
+  validateStep as StepType,
+  waitStep as StepType,
+  eventStep as StepType,
+  approvalStep as StepType,
 ];

@@ -53,7 +53,15 @@ export interface StepContext {
    * run waits for the same deadline again. The step shows as `waiting` meanwhile.
    */
   wait(request: WaitRequest): Promise<WaitOutcome>;
+  /**
+   * Keeps the run going until `work` settles, after this step has ended (parallel `wait_for: none`).
+   * `work` gets the enclosing list's signal; a rejection fails the run once everything else has ended.
+   */
+  background(work: (signal: AbortSignal) => Promise<unknown>): void;
 }
+
+/** Given to `replay`: a composite can restart work that outlived its recorded result. */
+export type ReplayContext = Pick<StepContext, 'stepKey' | 'scope' | 'setVars' | 'runList' | 'background'>;
 
 /** A CloudEvents-shaped event (SPEC section 2, `event`). */
 export interface CloudEvent {
@@ -80,6 +88,8 @@ export interface WaitRequest {
   match?: (event: CloudEvent) => boolean;
   /** `approval`: what the person is asked, and the JSON Schema of extra fields. */
   approval?: { prompt: string; form?: Record<string, unknown> };
+  /** Called once the wait is stored (again on resume) with its token and the deadline kept. */
+  onWaiting?(info: { token: string; until: number | undefined }): void;
 }
 
 export type WaitOutcome =
@@ -120,8 +130,10 @@ export interface StepType<C = unknown> {
   readonly composite?: boolean;
   /** Whether `retry` and per-attempt `timeout` apply (skill, agent, workflow). */
   readonly attempts?: boolean;
+  /** The type reads `timeout` itself (how long a wait lasts): the engine does not enforce it. */
+  readonly ownsTimeout?: boolean;
   compile(definition: Record<string, unknown>, ctx: CompileContext): C;
   execute(step: PlanStep<C>, ctx: StepContext): Promise<StepResult>;
   /** Re-applies the effect of a recorded result on recovery (e.g. `set` writes vars again). */
-  replay?(step: PlanStep<C>, output: unknown, ctx: Pick<StepContext, 'setVars'>): void;
+  replay?(step: PlanStep<C>, output: unknown, ctx: ReplayContext): void;
 }

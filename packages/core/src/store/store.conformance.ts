@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations/all-migrations.js';
 import type { EventRecord, RunPatch, RunRecord, StepRecord, Store, WriteBatch } from './types.js';
+import { describeWaitsConformance } from './waits.conformance.js';
 
 const T0 = 1_700_000_000_000;
 const ME = 'host-a:100';
@@ -492,5 +493,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         expect(third.at(-1)?.id).toBe('r00');
       });
     });
+
+    describeWaitsConformance(() => store);
   });
 }

@@ -128,6 +128,85 @@ export interface MigrationState {
   latest: number;
 }
 
+export type WaitKind = 'timer' | 'event' | 'approval';
+
+/** What a step asks for when it starts waiting (see `Store.openWait`). */
+export interface NewWait {
+  runId: string;
+  stepKey: string;
+  kind: WaitKind;
+  /** Addresses this wait from outside (webhook URL): unique, >= 128 random bits, base64url. */
+  token: string;
+  /** `event` waits: the CloudEvent type waited for. */
+  eventType: string | null;
+  /** When the timer fires or the wait gives up; null: never. */
+  until: number | null;
+  createdAt: number;
+  /** For people and approvers: `reason`, and for approvals `prompt` and `form` (JSON Schema). */
+  details: Record<string, unknown> | null;
+}
+
+/** A durable wait of one step, keyed by (runId, stepKey). It ends once. */
+export interface WaitRecord extends NewWait {
+  status: 'open' | 'done';
+  /** How it ended (the engine's WaitOutcome); null while open. */
+  outcome: unknown;
+}
+
+export interface WaitFilter {
+  runIds?: readonly string[];
+  status?: WaitRecord['status'];
+  kind?: WaitKind;
+  /** Only waits whose `until` is at or before this time. */
+  dueBefore?: number;
+}
+
+/** A CloudEvents-shaped event as stored: the attributes, `data`, and any extension attributes. */
+export interface CloudEventRecord {
+  id: string;
+  type: string;
+  source: string;
+  /** RFC 3339 timestamp. */
+  time: string;
+  data: unknown;
+  [extension: string]: unknown;
+}
+
+/** Where `Store.putEvent` puts an event. */
+export interface InboxTarget {
+  /** The run it is for; absent: one copy per open `event` wait of its type, in runs not ended. */
+  runId?: string;
+  /** With runId: for this waiting step only (sent to its token). */
+  stepKey?: string;
+  now: number;
+}
+
+/** An event kept for a run (or one of its steps) until a step takes it. */
+export interface InboxRecord {
+  /** Assigned by the store, increasing. */
+  id: number;
+  runId: string;
+  /** The only step that may take it; null: any step of the run. */
+  stepKey: string | null;
+  event: CloudEventRecord;
+  receivedAt: number;
+}
+
+export interface InboxFilter {
+  runIds: readonly string[];
+  types?: readonly string[];
+}
+
+export interface TakeEvent {
+  /** The inbox id. */
+  id: number;
+  runId: string;
+  stepKey: string;
+  /** Stored as the wait's outcome. */
+  outcome: unknown;
+  now: number;
+}
+
 /**
  * The one persistence interface of Weft. Both backends (sqlite, postgres) pass one conformance
  * suite. All times are milliseconds since the epoch.
@@ -166,6 +245,35 @@ export interface Store {
   listInterrupted(now: number, deadOwners?: readonly string[]): Promise<RunRecord[]>;
   /** Distinct owners currently holding leases (to find dead local processes). */
   listOwners(): Promise<string[]>;
+
+  /**
+   * Stores a wait unless its step has one; returns the stored row either way, so a resumed step
+   * keeps its first `until` and token, and finds the outcome if the wait has already ended.
+   * @example const wait = await store.openWait({ runId, stepKey: 'paid', kind: 'event', ... });
+   */
+  openWait(wait: NewWait): Promise<WaitRecord>;
+  getWait(runId: string, stepKey: string): Promise<WaitRecord | undefined>;
+  getWaitByToken(token: string): Promise<WaitRecord | undefined>;
+  /** Waits matching every given filter, in (createdAt, runId, stepKey) order. */
+  listWaits(filter?: WaitFilter): Promise<WaitRecord[]>;
+  /**
+   * Ends an open wait with `outcome` and drops the untaken events addressed to that step only.
+   * Returns false, changing nothing, when it is not open (someone else ended it: read it back).
+   */
+  closeWait(runId: string, stepKey: string, outcome: unknown): Promise<boolean>;
+  /**
+   * Stores an event for a run that has not ended (with `stepKey`: for that step, while its wait is
+   * open), or without `runId` one copy for each open `event` wait of its type. Returns the rows
+   * stored: 0 when the run has ended or is unknown, or nobody waits.
+   */
+  putEvent(event: CloudEventRecord, target: InboxTarget): Promise<number>;
+  /** Untaken events of these runs (and types), oldest first. */
+  listInbox(filter: InboxFilter): Promise<InboxRecord[]>;
+  /**
+   * Atomically marks inbox event `id` taken by the step and ends the step's wait with `outcome`.
+   * Returns false, changing nothing, when the event was taken or the wait ended first.
+   */
+  takeEvent(take: TakeEvent): Promise<boolean>;
 
   close(): Promise<void>;
 }

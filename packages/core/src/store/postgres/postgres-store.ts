@@ -13,14 +13,22 @@ import {
 } from '../store-rows.js';
 import type {
   ClaimOptions,
+  CloudEventRecord,
   CommitResult,
   DocumentRecord,
   EventRecord,
+  InboxFilter,
+  InboxRecord,
+  InboxTarget,
   MigrationState,
+  NewWait,
   RunFilter,
   RunRecord,
   StepRecord,
   Store,
+  TakeEvent,
+  WaitFilter,
+  WaitRecord,
   WriteBatch,
 } from '../types.js';
 import { commitPostgresBatch } from './postgres-commit.js';
@@ -28,6 +36,7 @@ import { postgresStoreError } from './postgres-errors.js';
 import { PostgresMigrator } from './postgres-migrator.js';
 import { connectPostgres, inTransaction, type PostgresStoreOptions } from './postgres-pool.js';
 import { listRunsQuery, PG_STATEMENTS } from './postgres-sql.js';
+import { postgresWaits as waits } from './postgres-waits.js';
 
 export type { PostgresStoreOptions } from './postgres-pool.js';
 
@@ -157,6 +166,38 @@ export class PostgresStore implements Store {
   async listOwners(): Promise<string[]> {
     const rows = await this.rows<{ owner: string }>({ ...PG_STATEMENTS.listOwners, values: [] });
     return rows.map((row) => row.owner);
+  }
+
+  async openWait(wait: NewWait): Promise<WaitRecord> {
+    return this.guard(() => waits.openWait(this.pool, wait));
+  }
+
+  async getWait(runId: string, stepKey: string): Promise<WaitRecord | undefined> {
+    return this.guard(() => waits.getWait(this.pool, runId, stepKey));
+  }
+
+  async getWaitByToken(token: string): Promise<WaitRecord | undefined> {
+    return this.guard(() => waits.getWaitByToken(this.pool, token));
+  }
+
+  async listWaits(filter: WaitFilter = {}): Promise<WaitRecord[]> {
+    return this.guard(() => waits.listWaits(this.pool, filter));
+  }
+
+  async closeWait(runId: string, stepKey: string, outcome: unknown): Promise<boolean> {
+    return this.guard(() => waits.closeWait(this.pool, runId, stepKey, outcome));
+  }
+
+  async putEvent(event: CloudEventRecord, target: InboxTarget): Promise<number> {
+    return this.guard(() => waits.putEvent(this.pool, event, target));
+  }
+
+  async listInbox(filter: InboxFilter): Promise<InboxRecord[]> {
+    return this.guard(() => waits.listInbox(this.pool, filter));
+  }
+
+  async takeEvent(take: TakeEvent): Promise<boolean> {
+    return this.guard(() => waits.takeEvent(this.pool, take));
   }
 
   async close(): Promise<void> {

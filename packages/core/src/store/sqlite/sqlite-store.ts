@@ -15,20 +15,29 @@ import {
 } from '../store-rows.js';
 import type {
   ClaimOptions,
+  CloudEventRecord,
   CommitResult,
   DocumentRecord,
   EventRecord,
+  InboxFilter,
+  InboxRecord,
+  InboxTarget,
   MigrationState,
+  NewWait,
   RunFilter,
   RunRecord,
   StepRecord,
   Store,
+  TakeEvent,
+  WaitFilter,
+  WaitRecord,
   WriteBatch,
 } from '../types.js';
 import { commitSqliteBatch } from './sqlite-commit.js';
 import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteMigrator } from './sqlite-migrator.js';
 import { listRunsSql, prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
+import { SqliteWaits } from './sqlite-waits.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing; default 5000. */
@@ -45,6 +54,7 @@ const NO_OWNERS = '[]';
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private statements: SqliteStatements | undefined;
+  private waitStatements: SqliteWaits | undefined;
   private readonly listRunsStatements = new Map<string, BetterSqlite3.Statement<unknown[], RunRow<string>>>();
   private readonly commitTx: BetterSqlite3.Transaction<(batch: WriteBatch) => CommitResult>;
   private readonly migrator: SqliteMigrator;
@@ -161,6 +171,38 @@ export class SqliteStore implements Store {
     return this.guard(() => this.s.listOwners.all());
   }
 
+  async openWait(wait: NewWait): Promise<WaitRecord> {
+    return this.guard(() => this.w.openWait(wait));
+  }
+
+  async getWait(runId: string, stepKey: string): Promise<WaitRecord | undefined> {
+    return this.guard(() => this.w.getWait(runId, stepKey));
+  }
+
+  async getWaitByToken(token: string): Promise<WaitRecord | undefined> {
+    return this.guard(() => this.w.getWaitByToken(token));
+  }
+
+  async listWaits(filter: WaitFilter = {}): Promise<WaitRecord[]> {
+    return this.guard(() => this.w.listWaits(filter));
+  }
+
+  async closeWait(runId: string, stepKey: string, outcome: unknown): Promise<boolean> {
+    return this.guard(() => this.w.closeWait(runId, stepKey, outcome));
+  }
+
+  async putEvent(event: CloudEventRecord, target: InboxTarget): Promise<number> {
+    return this.guard(() => this.w.putEvent(event, target));
+  }
+
+  async listInbox(filter: InboxFilter): Promise<InboxRecord[]> {
+    return this.guard(() => this.w.listInbox(filter));
+  }
+
+  async takeEvent(take: TakeEvent): Promise<boolean> {
+    return this.guard(() => this.w.takeEvent(take));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -169,6 +211,12 @@ export class SqliteStore implements Store {
   private get s(): SqliteStatements {
     this.statements ??= prepareSqliteStatements(this.db);
     return this.statements;
+  }
+
+  /** The wait and inbox statements, prepared on first use like `s`. */
+  private get w(): SqliteWaits {
+    this.waitStatements ??= new SqliteWaits(this.db);
+    return this.waitStatements;
   }
 
   private listRunsStatement(filter: RunFilter, statusCount: number) {
@@ -183,6 +231,7 @@ export class SqliteStore implements Store {
 
   private changeSchema(change: () => MigrationState): MigrationState {
     this.statements = undefined;
+    this.waitStatements = undefined;
     this.listRunsStatements.clear();
     return change();
   }
