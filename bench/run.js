@@ -34,6 +34,36 @@ function graph(n) {
   return `name: graph-${n}\nlimits: { max_parallelism: ${n} }\nsteps:\n${steps.join('\n')}\n`;
 }
 
+function parallel(n) {
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `      - { id: p${i}, type: skill, skill: echo, inputs: { i: ${i} } }`,
+  );
+  return `name: parallel-${n}\nlimits: { max_parallelism: ${n} }\nsteps:\n  - id: all\n    type: parallel\n    steps:\n${steps.join('\n')}\n`;
+}
+
+function loop(n, mode) {
+  const items = Array.from({ length: n }, (_, i) => i).join(', ');
+  return `name: loop-${mode}-${n}
+context: { items: [${items}] }
+limits: { max_parallelism: ${n} }
+steps:
+  - id: each
+    type: loop
+    for_each: \${ context.items }
+    mode: ${mode}
+    max_parallelism: ${n}
+    steps:
+      - { id: body, type: skill, skill: echo, inputs: { i: "\${ loop.index }" } }
+`;
+}
+
+function forkJoin() {
+  const branch = (name) =>
+    `      ${name}: [ { id: ${name}_call, type: skill, skill: echo, inputs: { b: ${name} } } ]`;
+  return `name: fork-join-3\nsteps:\n  - id: quotes\n    type: fork_join\n    branches:\n${['fast', 'cheap', 'backup'].map(branch).join('\n')}\n`;
+}
+
 async function timeRuns(engine, source, count, perRun = 1) {
   const samples = [];
   for (let i = 0; i < count; i++) {
@@ -70,10 +100,40 @@ async function storeSuite(label, storeUrl) {
   await timeRuns(engine, one, 50); // warm up: plans cached, statements prepared, JIT
   await timeRuns(engine, ten, 20);
   await timeRuns(engine, hundred, 5);
+  const control = {
+    fanOut: parallel(100),
+    seqLoop: loop(1000, 'sequential'),
+    parLoop: loop(100, 'parallel'),
+    forkJoin: forkJoin(),
+  };
+  for (const source of Object.values(control)) await timeRuns(engine, source, 2);
   const rows = {
     'a) 1-step workflow, start to result (us)': await timeRuns(engine, one, Math.round(2000 * scale)),
     'b) 10-step sequential, per step (us)': await timeRuns(engine, ten, Math.round(500 * scale), 10),
     'c) 100 independent steps, per step (us)': await timeRuns(engine, hundred, Math.round(60 * scale), 100),
+    'g) 100-way parallel, per child (us)': await timeRuns(
+      engine,
+      control.fanOut,
+      Math.round(60 * scale),
+      100,
+    ),
+    'h) 1000-iteration loop, per iteration (us)': await timeRuns(
+      engine,
+      control.seqLoop,
+      Math.round(10 * scale),
+      1000,
+    ),
+    'i) parallel loop of 100, per iteration (us)': await timeRuns(
+      engine,
+      control.parLoop,
+      Math.round(60 * scale),
+      100,
+    ),
+    'j) fork_join of 3 branches, per run (us)': await timeRuns(
+      engine,
+      control.forkJoin,
+      Math.round(500 * scale),
+    ),
   };
   const tp = await throughput(engine, ten, 16, quick ? 1 : 3);
   await engine.close();

@@ -12,6 +12,7 @@ export type WeftErrorCode =
   | 'join_failed'
   | 'max_iterations_exceeded'
   | 'max_depth_exceeded'
+  | 'max_chain_length_exceeded'
   | 'max_transitions_exceeded'
   | 'no_transition'
   | 'cancelled'

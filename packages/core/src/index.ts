@@ -6,7 +6,7 @@
  * const run = await engine.start('flow.yaml', { order_id: 'A-1' });
  * const { status, output } = await run.result();
  */
-export { loadConfig, type WeftConfig } from './config/index.js';
+export * from './config/index.js';
 export { createEngine } from './engine/create-engine.js';
 export type { WeftEngine } from './engine/engine.js';
 export type {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/open-store.js';
 import { completedTwice, crashAndRecover, reExecutedAfterCompletion } from './support/crash-harness.js';
 
 const mark = (id: string, n: number | string, ms: number) =>
@@ -70,5 +71,59 @@ output: "\${ steps.each.output.map(o, o.n) }"
     expect(outcome.run).toMatchObject({ status: 'completed', output: 21 });
     expect(completedTwice(outcome.steps)).toEqual([]);
     expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+  });
+
+  it('a stream killed mid-way resumes after its completed items, with every result in order', async () => {
+    const outcome = await crashAndRecover(
+      `name: streamed
+steps:
+  - id: s
+    type: stream
+    source: { skill: file.lines, inputs: { path: data.txt } }
+    buffer: 4
+    max_parallelism: 2
+    steps:
+      - ${mark('m', '"${ int(loop.item) }"', 3)}
+output: "\${ steps.s.output.results.map(o, o.n) }"
+`,
+      spread(8, 30),
+      { files: { 'data.txt': `${Array.from({ length: 30 }, (_, i) => i).join('\n')}\n` } },
+    );
+    expect(outcome.run).toMatchObject({
+      status: 'completed',
+      output: Array.from({ length: 30 }, (_, i) => i),
+    });
+    expect(completedTwice(outcome.steps)).toEqual([]);
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+    for (let i = 0; i < 30; i++) expect(outcome.executions).toContain(`s[${i}].m`);
+  });
+
+  it('a workflow step killed while its child runs finds that child again: one child, nothing done twice', async () => {
+    const child = Array.from({ length: 16 }, (_, i) => `  - ${mark(`c${i}`, i, 2 + (i % 3))}`);
+    const outcome = await crashAndRecover(
+      `name: parent
+steps:
+  - ${mark('p0', 0, 2)}
+  - { id: sub, type: workflow, workflow: child.yaml, inputs: { base: 100 } }
+  - ${mark('p1', '"${ steps.sub.output }"', 2)}
+output: "\${ steps.p1.output.n }"
+`,
+      spread(6, 18),
+      {
+        files: {
+          'child.yaml': `name: child\nsteps:\n${child.join('\n')}\noutput: "\${ inputs.base + steps.c15.output.n }"\n`,
+        },
+      },
+    );
+    expect(outcome.run).toMatchObject({ status: 'completed', output: 115 });
+    expect(reExecutedAfterCompletion(outcome)).toEqual([]);
+    const store = await openStore(`sqlite:${outcome.db}`);
+    try {
+      const children = await store.listRuns({ parentRunId: outcome.run!.id });
+      expect(children.map((run) => run.status)).toEqual(['completed']);
+      expect(completedTwice(await store.getSteps(children[0]!.id))).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

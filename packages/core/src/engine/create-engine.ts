@@ -4,6 +4,7 @@ import { loadSkillModules } from '../skills/load-modules.js';
 import { SkillRegistry } from '../skills/registry.js';
 import { StepTypeRegistry } from '../steps/registry.js';
 import { openStore } from '../store/open-store.js';
+import { DEFAULT_MAX_CHAIN_LENGTH } from './chaining.js';
 import { WeftEngine } from './engine.js';
 import { newOwnerId } from './owner.js';
 import type { EngineOptions } from './types.js';
@@ -32,6 +33,17 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
   if (!Number.isFinite(leaseMs) || leaseMs < 100) {
     throw new WeftError('invalid_config', `expected leaseMs to be at least 100 (ms), got ${leaseMs}`);
   }
+  const maxDepth = options.maxDepth ?? 5;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw new WeftError('invalid_config', `expected maxDepth to be an integer >= 1, got ${maxDepth}`);
+  }
+  const maxChainLength = options.maxChainLength ?? DEFAULT_MAX_CHAIN_LENGTH;
+  if (!Number.isInteger(maxChainLength) || maxChainLength < 1) {
+    throw new WeftError(
+      'invalid_config',
+      `expected maxChainLength to be an integer >= 1, got ${maxChainLength}`,
+    );
+  }
   const skills = new SkillRegistry(builtinSkills);
   for (const skill of options.skills ?? []) skills.register(skill);
   if (options.skillModules?.length) {
@@ -52,5 +64,7 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
     cwd,
     leaseMs,
     owner: options.owner ?? newOwnerId(),
+    maxDepth,
+    maxChainLength,
   });
 }

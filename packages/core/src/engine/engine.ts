@@ -7,6 +7,8 @@ import type { AnySkill } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
 import type { EventRecord, RunFilter, RunRecord, Store } from '../store/types.js';
 import { TERMINAL_RUN_STATUSES } from '../store/types.js';
+import { Chainer, DEFAULT_MAX_CHAIN_LENGTH } from './chaining.js';
+import { ChildRuns } from './child-runs.js';
 import { prepareInput } from './inputs.js';
 import { deadLocalOwners } from './owner.js';
 import type { Plan } from './plan-types.js';
@@ -30,6 +32,10 @@ export interface EngineParts {
   cwd: string;
   leaseMs: number;
   owner: string;
+  /** Deepest nesting of child runs (`workflow` steps); see `EngineOptions.maxDepth`. */
+  maxDepth: number;
+  /** Runs an `on_complete` chain may hold; see `EngineOptions.maxChainLength`. */
+  maxChainLength?: number;
 }
 
 /** The engine: starts, resumes and recovers runs on one store. See `createEngine`. */
@@ -45,6 +51,10 @@ export class WeftEngine implements Engine {
   readonly #running = new Map<string, { executor: RunExecutor; result: Promise<RunResult> }>();
   readonly #leaseTimer: NodeJS.Timeout;
   readonly #waits: DurableWaits;
+  readonly #chainer: Chainer;
+  readonly #children: ChildRuns;
+  /** Resumes in progress: a parent's `workflow` step and `recover` may ask for one child at once. */
+  readonly #resuming = new Map<string, Promise<RunHandle>>();
   #closed = false;
 
   constructor(parts: EngineParts) {
@@ -61,6 +71,29 @@ export class WeftEngine implements Engine {
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
     this.#leaseTimer.unref();
     this.#waits = new DurableWaits({ store: parts.store });
+    this.#chainer = new Chainer({
+      store: parts.store,
+      maxChainLength: parts.maxChainLength ?? DEFAULT_MAX_CHAIN_LENGTH,
+      cwd: parts.cwd,
+      load: async (path) => {
+        const plan = await this.#loader.load(path);
+        await this.#loader.persist(plan);
+        return plan;
+      },
+      newRun: (plan, input, options) => this.#newRun(plan, input, options, false),
+    });
+    this.#children = new ChildRuns({
+      store: parts.store,
+      maxDepth: parts.maxDepth,
+      load: (path) => this.#loader.load(path),
+      start: (workflow, input, options) => this.start(workflow, input, options),
+      resume: (runId) => this.resume(runId),
+      cancel: (parentRunId, childRunId, reason) => {
+        // A parent detached (engine closed, lease lost) leaves its child alone: both resume later.
+        if (this.#running.get(parentRunId)?.executor.detached) return;
+        this.#running.get(childRunId)?.executor.abort(reason);
+      },
+    });
   }
 
   get owner(): string {
@@ -83,26 +116,7 @@ export class WeftEngine implements Engine {
     const plan = await this.#loader.load(workflow);
     const prepared = prepareInput(plan.name, plan.inputSchema, input);
     await this.#loader.persist(plan);
-    const now = Date.now();
-    const run: RunRecord = {
-      id: options.runId ?? randomUUID(),
-      workflow: plan.name,
-      version: plan.version,
-      documentHash: plan.hash,
-      status: 'running',
-      input: this.#redactorFor(plan)(prepared),
-      output: null,
-      error: null,
-      parentRunId: options.parentRunId ?? null,
-      createdAt: now,
-      startedAt: now,
-      endedAt: null,
-      deadlineAt: plan.timeoutMs === undefined ? null : now + plan.timeoutMs,
-      owner: this.#parts.owner,
-      leaseExpiresAt: now + this.#parts.leaseMs,
-      lastSeq: 0,
-      meta: { cwd: this.#parts.cwd, ...options.meta },
-    };
+    const run = this.#newRun(plan, prepared, options, true);
     this.#writer.addRun(run);
     // The run, its run.started event and nothing else go in the first commit; steps wait for it.
     const handle = this.#launch(plan, { ...run, input: prepared }, [], false);
@@ -115,7 +129,50 @@ export class WeftEngine implements Engine {
     return handle;
   }
 
-  async resume(runId: string): Promise<RunHandle> {
+  /** A new run record; `owned`: running here, else `pending` for any process to start (recover). */
+  #newRun(plan: Plan, input: unknown, options: StartOptions, owned: boolean): RunRecord {
+    const now = Date.now();
+    return {
+      id: options.runId ?? randomUUID(),
+      workflow: plan.name,
+      version: plan.version,
+      documentHash: plan.hash,
+      status: owned ? 'running' : 'pending',
+      input: this.#redactorFor(plan)(input),
+      output: null,
+      error: null,
+      parentRunId: options.parentRunId ?? null,
+      createdAt: now,
+      startedAt: owned ? now : null,
+      endedAt: null,
+      deadlineAt: plan.timeoutMs === undefined ? null : now + plan.timeoutMs,
+      owner: owned ? this.#parts.owner : null,
+      leaseExpiresAt: owned ? now + this.#parts.leaseMs : null,
+      lastSeq: 0,
+      meta: { cwd: this.#parts.cwd, ...options.meta },
+    };
+  }
+
+  /** Starts chained runs just committed `pending`; one another process claims first runs there. */
+  #startChained(runIds: string[]): void {
+    for (const runId of runIds) {
+      if (this.#closed) return; // recovery starts them
+      this.resume(runId).catch((error) => {
+        if (error instanceof WeftError && error.code === 'conflict') return;
+        process.emitWarning(`chained run ${runId} did not start: ${(error as Error)?.message ?? error}`);
+      });
+    }
+  }
+
+  resume(runId: string): Promise<RunHandle> {
+    const pending = this.#resuming.get(runId);
+    if (pending) return pending;
+    const resuming = this.#resume(runId).finally(() => this.#resuming.delete(runId));
+    this.#resuming.set(runId, resuming);
+    return resuming;
+  }
+
+  async #resume(runId: string): Promise<RunHandle> {
     this.#assertOpen();
     const active = this.#running.get(runId);
     if (active) return { runId, result: () => active.result };
@@ -144,7 +201,8 @@ export class WeftEngine implements Engine {
     }
     const plan = await this.#loader.forRun(claimed);
     const history = await this.store.getSteps(runId);
-    return this.#launch(plan, claimed, history, true);
+    // A `pending` run (chained by on_complete) starts for the first time.
+    return this.#launch(plan, claimed, history, claimed.status !== 'pending');
   }
 
   async recover(): Promise<RunHandle[]> {
@@ -167,7 +225,11 @@ export class WeftEngine implements Engine {
   async getRun(runId: string): Promise<RunDetails | undefined> {
     const run = await this.store.getRun(runId);
     if (!run) return undefined;
-    return { run, steps: await this.store.getSteps(runId) };
+    const [steps, children] = await Promise.all([
+      this.store.getSteps(runId),
+      this.store.listRuns({ parentRunId: runId, limit: 1000 }),
+    ]);
+    return { run, steps, children: children.reverse() };
   }
 
   listRuns(filter?: RunFilter): Promise<RunRecord[]> {
@@ -236,6 +298,11 @@ export class WeftEngine implements Engine {
       stepTypes: this.#parts.stepTypes,
       invoker: this.#invoker,
       waits: this.#waits,
+      children: this.#children,
+      chains: {
+        prepare: (plan, run, scope) => this.#chainer.prepare(plan, run, scope),
+        launch: (runIds) => this.#startChained(runIds),
+      },
       cwd: typeof run.meta.cwd === 'string' ? run.meta.cwd : this.#parts.cwd,
     });
     const result = executor.execute().finally(() => this.#running.delete(run.id));

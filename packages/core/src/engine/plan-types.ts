@@ -30,6 +30,14 @@ export interface StepList {
   graph: boolean;
 }
 
+/** One `on_complete` entry (SPEC section 1), compiled; see engine/chaining.ts. */
+export interface OnCompleteEntry {
+  /** As written: a path relative to the document. */
+  workflow: string;
+  when: Evaluable<boolean> | undefined;
+  inputs: Evaluable;
+}
+
 export interface Plan {
   name: string;
   version: number | null;
@@ -42,10 +50,25 @@ export interface Plan {
   context: Record<string, unknown>;
   root: StepList;
   output: Evaluable | undefined;
+  /** Runs to start once this one completes. */
+  onComplete: OnCompleteEntry[];
   timeoutMs: number | undefined;
   maxParallelism: number;
   /** Every step id in the document (steps start as `pending` in `${ steps }`). */
   stepIds: string[];
   /** Secret names read by expressions; `'*'` when an expression indexes `secrets` dynamically. */
   secrets: ReadonlySet<string> | '*';
+  /** Workflows its `workflow` steps run, loaded and checked with the document (engine/workflow-graph). */
+  workflows: WorkflowDependency[];
+}
+
+/** A child workflow a step refers to. */
+export interface WorkflowDependency {
+  /** As written in the document. */
+  ref: string;
+  /** Absolute path of the child's document. */
+  path: string;
+  version: number | undefined;
+  /** Where the step stands (`steps[2]`), for messages. */
+  at: string;
 }

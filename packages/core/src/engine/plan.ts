@@ -3,9 +3,11 @@ import { WeftError } from '../errors.js';
 import { compileCondition, compileValue, type Evaluable, type References } from '../expr/index.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
+import { MACHINE_STEP_ID, machineDefinition } from '../steps/state-machine.js';
 import type { CompileContext } from '../steps/types.js';
 import { parseDuration } from '../util/duration.js';
-import type { OnError, Plan, PlanStep, StepList } from './plan-types.js';
+import { compileOnComplete } from './chaining.js';
+import type { OnError, Plan, PlanStep, StepList, WorkflowDependency } from './plan-types.js';
 import type { RetryPolicy } from './retry.js';
 
 type Definition = Record<string, unknown>;
@@ -17,11 +19,13 @@ export interface CompilePlanOptions {
   path: string | null;
   skills: SkillRegistry;
   stepTypes: StepTypeRegistry;
+  /** Where relative child workflows are found: the document's directory; default `process.cwd()`. */
+  baseDir?: string;
 }
 
 /** Features of the format that this engine does not execute yet: refused at load, never ignored. */
 const PENDING_STEP_FIELDS = ['compensate', 'cache', 'concurrency'] as const;
-const PENDING_WORKFLOW_FIELDS = ['concurrency', 'on_complete', 'notify'] as const;
+const PENDING_WORKFLOW_FIELDS = ['concurrency', 'notify'] as const;
 
 export function documentHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
@@ -57,6 +61,7 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
   const defaults = (document.defaults ?? {}) as Definition;
   const limits = (document.limits ?? {}) as Definition;
   const stepIds: string[] = [];
+  const workflows: WorkflowDependency[] = [];
   let secrets: Set<string> | '*' = new Set();
   const noteRefs = (refs: References) => {
     if (refs.dynamicSecrets) secrets = '*';
@@ -67,7 +72,6 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     if (document[field] !== undefined) throw notSupported(field, `the workflow field '${field}'`);
   }
   if (document.on_error === 'rollback') throw notSupported('on_error', "'on_error: rollback'");
-  if (document.type === 'state_machine') throw notSupported('type', 'a state machine workflow');
 
   const compileList = (definitions: readonly Definition[], path: string): StepList => {
     const steps = definitions.map((definition, index) => compileStep(definition, `${path}[${index}]`));
@@ -93,6 +97,8 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
       },
       value: (value, field) => track(compileValue(value, [field])),
       condition: (value, field) => track(compileCondition(value, [field])),
+      baseDir: options.baseDir ?? process.cwd(),
+      dependsOn: (workflow) => workflows.push({ ...workflow, at: path }),
     };
     for (const field of PENDING_STEP_FIELDS) {
       if (definition[field] !== undefined)
@@ -124,7 +130,17 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     };
   };
 
-  const root = compileList((document.steps ?? []) as Definition[], 'steps');
+  // A state machine runs as one composite step (steps/state-machine.ts): records `states.<state>...`.
+  const machine = document.type === 'state_machine';
+  const root = machine
+    ? { steps: [compileStep(machineDefinition(document), MACHINE_STEP_ID)], graph: false }
+    : compileList((document.steps ?? []) as Definition[], 'steps');
+  if (machine && stepIds.indexOf(MACHINE_STEP_ID) !== stepIds.lastIndexOf(MACHINE_STEP_ID)) {
+    throw new WeftError(
+      'invalid_document',
+      `a step of a state machine cannot have the id '${MACHINE_STEP_ID}': it names the machine's own record`,
+    );
+  }
   const output = document.output === undefined ? undefined : compileValue(document.output, ['output']);
   if (output) noteRefs(output.refs);
   const contextValue = compileValue(document.context ?? {}, ['context']);
@@ -141,9 +157,11 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     context: contextValue.evaluate({}) as Record<string, unknown>,
     root,
     output,
+    onComplete: compileOnComplete(document.on_complete, noteRefs),
     timeoutMs: limits.timeout === undefined ? undefined : parseDuration(limits.timeout),
     maxParallelism: Number(limits.max_parallelism ?? 16),
     stepIds,
     secrets,
+    workflows,
   };
 }

@@ -5,6 +5,7 @@ import type { AnyWeftEvent, EventPayloads, EventType } from '../events/types.js'
 import type { Evaluable, Scope } from '../expr/index.js';
 import type { RunRecord, RunStatus, StepRecord } from '../store/types.js';
 import { abortError } from './abort.js';
+import type { PreparedChain, RunChains } from './chaining.js';
 import { type ListHooks, type ListOutcome, type Outcome, runGraph, runSequence } from './list-runner.js';
 import type { Plan, PlanStep, StepList } from './plan-types.js';
 import { Semaphore } from './semaphore.js';
@@ -22,6 +23,8 @@ export interface RunExecutorOptions extends StepServices {
   /** Records of an interrupted run; empty for a new one. */
   history: StepRecord[];
   resumed: boolean;
+  /** `on_complete`: the runs to start are recorded in the completion's commit (engine/chaining.ts). */
+  chains?: RunChains;
 }
 
 function newController(): AbortController {
@@ -175,6 +178,11 @@ export class RunExecutor {
         parentRunId: run.parentRunId,
         resumed: this.#options.resumed,
       });
+      // A run created `pending` (chained by on_complete) starts now.
+      if (run.status === 'pending') {
+        const startedAt = this.#startedAt;
+        this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status: 'running', startedAt });
+      }
       const outcome = await this.#runList(this.plan.root, '', this.#scope, this.#controller.signal);
       const error = await this.#drainBackground(outcome.error);
       if (this.#detached) throw abortError(this.#controller.signal);
@@ -215,11 +223,13 @@ export class RunExecutor {
     error: WeftError | undefined,
   ): Promise<RunResult> {
     this.#finishing = true;
+    const chained = status === 'completed' ? await this.#prepareChains(output) : [];
     const endedAt = Date.now();
     const durationMs = endedAt - this.#startedAt;
     const info: ErrorInfo | null = error ? { ...error.toInfo() } : null;
     const safeOutput = this.#options.redact(output);
     const safeError = info ? (this.#options.redact(info) as ErrorInfo) : null;
+    this.#recordChains(chained);
     if (status === 'completed') this.emit('run.completed', null, { output: safeOutput, durationMs });
     else if (status === 'failed') this.emit('run.failed', null, { error: safeError!, durationMs });
     else
@@ -238,6 +248,30 @@ export class RunExecutor {
     });
     await this.#options.writer.flushed();
     if (this.#detached) throw abortError(this.#controller.signal);
+    const created = chained.flatMap((c) => ('run' in c && c.run ? [c.runId] : []));
+    if (created.length > 0) this.#options.chains?.launch(created);
     return { runId: this.runId, status, output: safeOutput, error: safeError };
+  }
+
+  /** `on_complete`: what to start, with `output` in scope; see engine/chaining.ts. */
+  async #prepareChains(output: unknown): Promise<PreparedChain[]> {
+    const chains = this.#options.chains;
+    if (!chains || this.plan.onComplete.length === 0) return [];
+    return chains.prepare(this.plan, this.#options.run, { ...this.#scope, output });
+  }
+
+  /** Adds the chained runs to the completion's commit, and records the chain on this run. */
+  #recordChains(chained: PreparedChain[]): void {
+    for (const chain of chained) {
+      const { index, workflow } = chain;
+      if ('error' in chain) {
+        this.emit('run.chain_failed', null, { index, workflow, error: chain.error.toInfo() });
+        continue;
+      }
+      // Its input may hold a secret this run read (`inputs: { key: "${ secrets.KEY }" }`).
+      if (chain.run)
+        this.#options.writer.addRun({ ...chain.run, input: this.#options.redact(chain.run.input) });
+      this.emit('run.chained', null, { index, workflow, runId: chain.runId });
+    }
   }
 }

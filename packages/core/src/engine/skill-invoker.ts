@@ -1,4 +1,5 @@
 import { invokeSkill } from '../skills/invoke.js';
+import { iterateSkill } from '../skills/iterate.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillContext } from '../skills/types.js';
 
@@ -8,5 +9,10 @@ export class SkillInvoker {
 
   invoke(name: string, input: unknown, ctx: SkillContext): Promise<unknown> {
     return invokeSkill(this.skills.require(name), input, ctx);
+  }
+
+  /** The items a skill yields (a `stream` source). */
+  iterate(name: string, input: unknown, ctx: SkillContext): AsyncIterable<unknown> {
+    return iterateSkill(this.skills.require(name), input, ctx);
   }
 }

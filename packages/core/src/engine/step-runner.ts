@@ -5,6 +5,9 @@ import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillLogger } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
 import type {
+  ChildRunOutcome,
+  ChildRunRequest,
+  ChildRunService,
   ReplayContext,
   StepContext,
   StepType,
@@ -25,6 +28,8 @@ import type { BatchWriter } from './writer.js';
 export interface StepServices {
   /** Durable timers, events and approvals (engine/waits); absent until that module is wired. */
   waits?: WaitService;
+  /** Child runs of `workflow` steps (engine/child-runs). */
+  children?: ChildRunService;
   skills: SkillRegistry;
   stepTypes: StepTypeRegistry;
   invoker: SkillInvoker;
@@ -66,11 +71,17 @@ export class StepRunner {
   readonly #attempts = new Map<string, number>();
   /** The latest record written per step key, so later updates keep its times and input. */
   readonly #last = new Map<string, StepRecord>();
+  /** The last progress saved per step key by an attempt that did not finish (`ctx.checkpoint`). */
+  readonly #checkpoints = new Map<string, { attempt: number; value: unknown }>();
 
   constructor(options: StepRunnerOptions) {
     this.#o = options;
     for (const record of options.history) {
       this.#attempts.set(record.stepKey, Math.max(this.#attempts.get(record.stepKey) ?? 0, record.attempt));
+      const saved = record.meta?.checkpoint;
+      if (saved !== undefined && record.attempt >= (this.#checkpoints.get(record.stepKey)?.attempt ?? 0)) {
+        this.#checkpoints.set(record.stepKey, { attempt: record.attempt, value: saved });
+      }
       if (FINAL.has(record.status) || (record.status === 'failed' && record.meta?.final === true)) {
         this.#done.set(record.stepKey, record);
       } else if (record.status === 'waiting') {
@@ -304,7 +315,8 @@ export class StepRunner {
       input: null,
       output: null,
       error: null,
-      meta: null,
+      // Progress saved before an interruption stays on the record until the step saves more.
+      meta: this.#checkpoints.has(key) ? { checkpoint: this.#checkpoints.get(key)?.value } : null,
     };
     this.#put({ ...base });
     this.#o.emit('step.started', key, { stepId: step.id, type: step.type, attempt });
@@ -389,10 +401,19 @@ export class StepRunner {
       evaluate: (value) => this.#evaluate(value, scope, key),
       recordInput,
       runSkill: (name, input) => this.#o.services.invoker.invoke(name, input, skillContext),
+      iterateSkill: (name, input, stop) =>
+        this.#o.services.invoker.iterate(name, input, { ...skillContext, signal: stop ?? signal }),
       setVars: (values) => this.#setVars(values),
+      emit: (type, data) => this.#o.emit(type, key, data),
       runList: (list, options) =>
         this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
       wait: (request) => this.#wait(key, request, signal),
+      runWorkflow: (request) => this.#runWorkflow(base, request, signal),
+      checkpoint: this.#checkpoints.get(key)?.value,
+      saveCheckpoint: (value) => {
+        base.meta = { ...base.meta, checkpoint: value };
+        this.#put({ ...(this.#last.get(key) ?? base), meta: base.meta });
+      },
       background: (work) => this.#o.background(work(listSignal)),
     };
   }
@@ -408,9 +429,35 @@ export class StepRunner {
       reason: request.reason,
     });
     const outcome = await waits.wait(
-      { ...request, runId: this.#o.runId, workflow: this.#o.workflow, stepKey: key },
-      signal,
+      { ...request, runId: this.#o.runId, workflow: this.#o.workflow, stepKey: request.key ?? key },
+      request.signal ?? signal,
     );
+    const current = this.#last.get(key);
+    if (current?.status === 'waiting') this.#put({ ...current, status: 'running' });
+    return outcome;
+  }
+
+  /** A child run (`workflow` step): the step waits for it, its id in the record's meta. */
+  async #runWorkflow(
+    base: StepRecord,
+    request: ChildRunRequest,
+    signal: AbortSignal,
+  ): Promise<ChildRunOutcome> {
+    const { stepKey: key, attempt } = base;
+    const children = this.#o.services.children;
+    if (!children)
+      throw new WeftError('not_supported', `step '${key}': this engine cannot run child workflows`);
+    const target = { parentRunId: this.#o.runId, stepKey: key, attempt };
+    const childRunId = children.childRunId(target);
+    // Recorded before the child exists: a resumed step waits again as the same attempt, for the same child.
+    base.meta = { ...base.meta, child_run_id: childRunId };
+    this.#put({ ...(this.#last.get(key) ?? base), meta: base.meta, status: 'waiting' });
+    this.#o.emit('step.waiting', key, {
+      stepId: base.stepId,
+      type: base.type,
+      reason: `waiting for child run ${childRunId}`,
+    });
+    const outcome = await children.run({ ...request, ...target, cwd: this.#o.services.cwd }, signal);
     const current = this.#last.get(key);
     if (current?.status === 'waiting') this.#put({ ...current, status: 'running' });
     return outcome;

@@ -26,6 +26,13 @@ export interface EngineOptions {
   owner?: string;
   /** Skill modules (TS or JS files) to load at start, relative to `cwd`. */
   skillModules?: string[];
+  /** Deepest nesting of child runs (`workflow` steps); default 5. Deeper fails with `max_depth_exceeded`. */
+  maxDepth?: number;
+  /**
+   * Runs an `on_complete` chain may hold, the first included; default 10. A start that would make
+   * the chain longer is refused with `max_chain_length_exceeded`, recorded on the run that chains.
+   */
+  maxChainLength?: number;
 }
 
 export interface StartOptions {
@@ -51,6 +58,8 @@ export interface RunHandle {
 export interface RunDetails {
   run: RunRecord;
   steps: StepRecord[];
+  /** Runs its `workflow` steps started, oldest first (each has `parentRunId` set to this run). */
+  children?: RunRecord[];
 }
 
 export interface Engine {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import {
@@ -14,6 +14,7 @@ import type { RunRecord, Store } from '../store/types.js';
 import { compilePlan, documentHash } from './plan.js';
 import type { Plan } from './plan-types.js';
 import type { WorkflowRef } from './types.js';
+import { checkWorkflowGraph } from './workflow-graph.js';
 
 export interface WorkflowLoaderOptions {
   store: Store;
@@ -38,7 +39,16 @@ export class WorkflowLoader {
 
   constructor(private readonly options: WorkflowLoaderOptions) {}
 
+  /** Loads a document, and the workflows its `workflow` steps run (a missing one or a cycle is refused). */
   async load(ref: WorkflowRef): Promise<Plan> {
+    const plan = await this.#read(ref);
+    if (plan.workflows.length > 0) {
+      await checkWorkflowGraph(plan, { cwd: this.options.cwd, load: (path) => this.#read(path) });
+    }
+    return plan;
+  }
+
+  async #read(ref: WorkflowRef): Promise<Plan> {
     if (typeof ref === 'string') {
       const path = isAbsolute(ref) ? ref : resolve(this.options.cwd, ref);
       let source: string;
@@ -82,6 +92,7 @@ export class WorkflowLoader {
       path,
       skills: this.options.skills,
       stepTypes: this.options.stepTypes,
+      baseDir: path === null ? this.options.cwd : dirname(path),
     });
     this.#plans.set(plan.hash, plan);
     return plan;

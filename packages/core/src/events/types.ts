@@ -9,6 +9,10 @@ export interface EventPayloads {
   'run.cancelled': { reason: string; by: string | null; durationMs: number };
   'run.paused': { by: string | null };
   'run.resumed': { by: string | null };
+  /** `on_complete` entry `index` started run `runId` of `workflow` (recorded as the run completes). */
+  'run.chained': { index: number; workflow: string; runId: string };
+  /** `on_complete` entry `index` could not start its run (bad input, chain too long...). */
+  'run.chain_failed': { index: number; workflow: string; error: ErrorInfo };
   'step.started': { stepId: string; type: string; attempt: number; input?: unknown };
   'step.completed': { stepId: string; type: string; attempt: number; durationMs: number; output?: unknown };
   'step.failed': { stepId: string; type: string; attempt: number; durationMs: number; error: ErrorInfo };
@@ -19,6 +23,8 @@ export interface EventPayloads {
   'step.cancelled': { stepId: string; type: string; reason: string };
   'step.progress': { value: number | string };
   'step.log': { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> };
+  /** A state machine took transition number `count` (1-based); `reason`: `when: <expr>`, `event: <type> <id>` or `always`. */
+  'state.transition': { from: string; to: string; reason: string; count: number };
 }
 
 export type EventType = keyof EventPayloads;

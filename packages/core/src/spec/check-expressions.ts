@@ -5,9 +5,9 @@ import {
   ExpressionSyntaxError,
   hasExpression,
 } from '../expr/index.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import type { Finding, Path } from './problems.js';
 import { LIST_FIELDS, type StepNode, type StepTree } from './step-tree.js';
-import { suggest } from './suggest.js';
 import { entriesOf, isMapping, type Mapping } from './values.js';
 import { Visibility } from './visibility.js';
 
@@ -181,13 +181,13 @@ function compile(walk: Walk, build: () => Evaluable): void {
     } else if (!isKnownRoot(root, scope)) {
       findings.push({
         path,
-        message: `unknown name '${root}'${suggest(root, [...ROOT_NAMES, ...scope.aliases])}`,
+        message: `unknown name '${root}'${didYouMean(root, [...ROOT_NAMES, ...scope.aliases])}`,
       });
     }
   }
   for (const id of compiled.refs.steps) {
     if (!walk.allIds.has(id))
-      findings.push({ path, message: `unknown step '${id}'${suggest(id, walk.allIds)}` });
+      findings.push({ path, message: `unknown step '${id}'${didYouMean(id, walk.allIds)}` });
     else if (!scope.visible.has(id))
       findings.push({ path, message: walk.visibility.explain(id, scope.from) });
   }

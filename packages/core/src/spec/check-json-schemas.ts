@@ -1,9 +1,9 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { hasExpression } from '../expr/index.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { describeValue, type Finding, type Path } from './problems.js';
 import type { StepTree } from './step-tree.js';
-import { suggest } from './suggest.js';
 import { isMapping, type Mapping, valueAt } from './values.js';
 
 let ajv: Ajv2020 | undefined;
@@ -69,7 +69,7 @@ function describeError(error: ErrorObject, value: unknown): string {
   const params = error.params as { allowedValues?: unknown[]; type?: string };
   if (error.keyword === 'enum' && params.allowedValues) {
     const allowed = params.allowedValues.map(String);
-    const hint = typeof value === 'string' ? suggest(value, allowed) : '';
+    const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
     return `expected one of ${allowed.join(', ')}, got ${describeValue(value)}${hint}`;
   }
   if (error.keyword === 'type' && params.type) return `expected ${params.type}, got ${describeValue(value)}`;

@@ -1,6 +1,6 @@
+import { didYouMean } from '../util/did-you-mean.js';
 import type { Finding } from './problems.js';
 import type { StepList, StepNode, StepTree } from './step-tree.js';
-import { suggest } from './suggest.js';
 
 /**
  * Checks `needs` (SPEC section 3): known ids, siblings only, not itself, no cycles; and none inside
@@ -47,7 +47,7 @@ function listFindings(list: StepList, tree: StepTree): Finding[] {
           message: `'${need}' is not a sibling of '${step.id}': needs names steps of the same list`,
         });
       } else {
-        const hint = suggest(need, siblings.keys()) || suggest(need, tree.byId.keys());
+        const hint = didYouMean(need, siblings.keys()) || didYouMean(need, tree.byId.keys());
         findings.push({ path, message: `unknown step '${need}'${hint}` });
       }
     });

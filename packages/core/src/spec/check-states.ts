@@ -1,5 +1,5 @@
+import { didYouMean } from '../util/did-you-mean.js';
 import type { Finding } from './problems.js';
-import { suggest } from './suggest.js';
 import { entriesOf, isMapping, type Mapping } from './values.js';
 
 /**
@@ -23,7 +23,7 @@ export function stateFindings(document: Mapping): Finding[] {
       else {
         findings.push({
           path: ['states', name, 'transitions', i, 'to'],
-          message: `unknown state '${transition.to}'${suggest(transition.to, names)}`,
+          message: `unknown state '${transition.to}'${didYouMean(transition.to, names)}`,
         });
       }
       if (transition.match !== undefined && transition.event === undefined) {
@@ -53,7 +53,7 @@ export function stateFindings(document: Mapping): Finding[] {
   const initial = document.initial;
   if (typeof initial !== 'string') return findings;
   if (!names.includes(initial)) {
-    findings.push({ path: ['initial'], message: `unknown state '${initial}'${suggest(initial, names)}` });
+    findings.push({ path: ['initial'], message: `unknown state '${initial}'${didYouMean(initial, names)}` });
     return findings;
   }
   const reached = new Set([initial]);

@@ -1,8 +1,10 @@
+import { hasExpression } from '../expr/index.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { ROOT_NAMES } from './check-expressions.js';
+import { forEachProblem } from './check-for-each.js';
 import type { PositionMap } from './positions.js';
 import type { Finding } from './problems.js';
 import { isGraphList, type StepNode, type StepTree } from './step-tree.js';
-import { suggest } from './suggest.js';
 import { entriesOf, isMapping, type Mapping } from './values.js';
 
 export interface StepCheckOptions {
@@ -102,6 +104,8 @@ export function stepRuleFindings(document: Mapping, tree: StepTree, options: Ste
       case 'workflow':
         if (typeof raw.workflow === 'string' && raw.workflow === document.name) {
           add('workflow', `workflow '${raw.workflow}' would run itself`);
+        } else if (typeof raw.workflow === 'string' && hasExpression(raw.workflow)) {
+          add('workflow', 'expected a path written out: the child workflow is loaded with this document');
         }
         break;
       case 'loop':
@@ -136,7 +140,7 @@ function checkName(
   add: Add,
 ): void {
   if (!known || typeof value !== 'string' || known.has(value)) return;
-  add(field, `unknown ${kind} '${value}'${suggest(value, known)}`);
+  add(field, `unknown ${kind} '${value}'${didYouMean(value, known)}`);
 }
 
 function loopRules(raw: Mapping, add: Add): void {
@@ -146,6 +150,8 @@ function loopRules(raw: Mapping, add: Add): void {
     add(modes[1]!, `a loop takes one of for_each, while or until, not ${modes.join(' and ')}`);
   if (raw.as !== undefined && raw.for_each === undefined)
     add('as', 'as names the item of for_each; it needs for_each');
+  const notAList = forEachProblem(raw.for_each);
+  if (notAList) add('for_each', notAList);
 }
 
 function forkJoinRules(raw: Mapping, add: Add): void {

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
+import { didYouMean } from '../util/did-you-mean.js';
 import { describeValue, type Finding, type Path } from './problems.js';
 import { type WorkflowDocument, workflowSchema } from './schema/document.js';
 import { STEP_TYPES, stepSchema } from './schema/steps.js';
-import { suggest } from './suggest.js';
 import { isMapping, valueAt } from './values.js';
 
 type RawIssue = z.core.$ZodRawIssue;
@@ -57,7 +57,7 @@ function messageFor(issue: RawIssue, knownKeys: WeakMap<object, string[]>): stri
     case 'invalid_value': {
       const values = issue.values.map(String);
       if (values.length === 1) return `expected '${values[0]}', got ${describeValue(input)}`;
-      const hint = typeof input === 'string' ? suggest(input, values) : '';
+      const hint = typeof input === 'string' ? didYouMean(input, values) : '';
       return `expected one of ${values.join(', ')}, got ${describeValue(input)}${hint}`;
     }
     case 'too_small':
@@ -123,7 +123,7 @@ function findingsFor(
 }
 
 function unknownFieldHint(key: string, known: readonly string[], path: Path, owner: unknown): string {
-  const similar = suggest(key, known);
+  const similar = didYouMean(key, known);
   if (similar) return similar;
   if (path.length === 0 && isMapping(owner)) {
     if (owner.type !== 'state_machine' && STATE_MACHINE_FIELDS.has(key))
@@ -145,11 +145,11 @@ function discriminatorMessage(path: Path, document: unknown): string {
   const owner = valueAt(document, path.slice(0, -1));
   const type = isMapping(owner) ? owner.type : undefined;
   if (path.length === 1) {
-    const hint = typeof type === 'string' ? suggest(type, ['steps', 'state_machine']) : '';
+    const hint = typeof type === 'string' ? didYouMean(type, ['steps', 'state_machine']) : '';
     return `expected type 'steps' or 'state_machine', got ${describeValue(type)}${hint}`;
   }
   const expected = `expected one of ${STEP_TYPES.join(', ')}`;
   if (type === undefined) return `missing step type; ${expected}`;
   if (typeof type !== 'string') return `expected a step type, got ${describeValue(type)}; ${expected}`;
-  return `unknown step type '${type}'${suggest(type, STEP_TYPES)}; ${expected}`;
+  return `unknown step type '${type}'${didYouMean(type, STEP_TYPES)}; ${expected}`;
 }

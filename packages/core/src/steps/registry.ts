@@ -8,10 +8,14 @@ import { loopStep } from './loop.js';
 import { parallelStep } from './parallel.js';
 import { setStep } from './set.js';
 import { skillStep } from './skill.js';
+import { stateMachineStep } from './state-machine.js';
+import { stateTransitionStep } from './state-transition.js';
+import { streamStep } from './stream.js';
 import { switchStep } from './switch.js';
 import type { StepType } from './types.js';
 import { validateStep } from './validate.js';
 import { waitStep } from './wait.js';
+import { workflowStep } from './workflow.js';
 
 /** The step types this engine can execute, by `type` name. */
 export class StepTypeRegistry {
@@ -51,8 +55,12 @@ export const builtinStepTypes: readonly StepType[] = [
   switchStep as StepType,
   loopStep as StepType,
   forkJoinStep as StepType,
+  workflowStep as StepType,
+  streamStep as StepType,
   validateStep as StepType,
   waitStep as StepType,
   eventStep as StepType,
   approvalStep as StepType,
+  stateMachineStep as StepType,
+  stateTransitionStep as StepType,
 ];

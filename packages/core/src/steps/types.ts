@@ -1,4 +1,6 @@
 import type { PlanStep, StepList } from '../engine/plan-types.js';
+import type { ErrorInfo } from '../errors.js';
+import type { EventPayloads, EventType } from '../events/types.js';
 import type { Evaluable, Scope } from '../expr/index.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillLogger } from '../skills/types.js';
@@ -12,6 +14,13 @@ export interface CompileContext {
   compileList(definitions: readonly Record<string, unknown>[], path: string): StepList;
   value(value: unknown, field: string): Evaluable;
   condition(value: unknown, field: string): Evaluable<boolean>;
+  /** The directory relative child workflows resolve against: the document's, else the engine's cwd. */
+  readonly baseDir: string;
+  /**
+   * Declares a workflow this step runs (`workflow` steps): the loader loads it with the document,
+   * so a missing file, a version pin that does not match, or a cycle is refused at load.
+   */
+  dependsOn(workflow: { ref: string; path: string; version: number | undefined }): void;
 }
 
 /** What a finished step produced. */
@@ -37,8 +46,15 @@ export interface StepContext {
   recordInput(input: unknown): void;
   /** Runs a skill with this attempt's context (signal, idempotency key, logger). */
   runSkill(name: string, input: unknown): Promise<unknown>;
+  /**
+   * The items a skill yields (`stream` sources): its `iterate`, else what `run` returns (an async
+   * iterable or an array). `signal` (default: this step's) stops it.
+   */
+  iterateSkill(name: string, input: unknown, signal?: AbortSignal): AsyncIterable<unknown>;
   /** Writes run variables (`${ vars.x }`). */
   setVars(values: Record<string, unknown>): void;
+  /** Records a typed run event on this step's key (a state machine's `state.transition`). */
+  emit<T extends EventType>(type: T, data: EventPayloads[T]): void;
   /**
    * Runs a nested list through the run's executor (composite types). Step keys are
    * `keyPrefix + id` (`each[3].`, `quotes.fast.`). `signal` (default: this step's) stops the list:
@@ -53,6 +69,20 @@ export interface StepContext {
    * run waits for the same deadline again. The step shows as `waiting` meanwhile.
    */
   wait(request: WaitRequest): Promise<WaitOutcome>;
+  /**
+   * Runs another workflow as a child run of this one and waits for it to end (`workflow` steps).
+   * The child's id is derived from (run, step key, attempt): a resumed step finds its child. The
+   * step shows as `waiting` meanwhile, with `child_run_id` in its meta; when this step's signal
+   * fires, the child is cancelled with its reason.
+   */
+  runWorkflow(request: ChildRunRequest): Promise<ChildRunOutcome>;
+  /**
+   * What this step saved with `saveCheckpoint` in an attempt that was interrupted (its process
+   * stopped); undefined the first time. Lets a long step (stream) go on where it stopped.
+   */
+  readonly checkpoint: unknown;
+  /** Saves progress on this attempt's record (meta `checkpoint`), committed before later records. */
+  saveCheckpoint(value: unknown): void;
   /**
    * Keeps the run going until `work` settles, after this step has ended (parallel `wait_for: none`).
    * `work` gets the enclosing list's signal; a rejection fails the run once everything else has ended.
@@ -82,14 +112,21 @@ export interface WaitRequest {
    * The first request's value is kept: a resumed step waits for the same moment.
    */
   until?: number;
-  /** `event`: the CloudEvent type waited for. */
-  eventType?: string;
+  /** `event`: the CloudEvent type waited for, or several (the first event of any of them ends it). */
+  eventType?: string | readonly string[];
   /** `event`: whether an event of that type is the one (SPEC `match`). */
   match?: (event: CloudEvent) => boolean;
   /** `approval`: what the person is asked, and the JSON Schema of extra fields. */
   approval?: { prompt: string; form?: Record<string, unknown> };
   /** Called once the wait is stored (again on resume) with its token and the deadline kept. */
   onWaiting?(info: { token: string; until: number | undefined }): void;
+  /**
+   * For a step that waits more than once (a stream's event source): the key the wait is stored
+   * under instead of the step's own (`ingest[3]`), so each wait keeps its own row and outcome.
+   */
+  key?: string;
+  /** Stops the wait (default: the step's signal). */
+  signal?: AbortSignal;
 }
 
 export type WaitOutcome =
@@ -111,6 +148,41 @@ export interface WaitService {
     request: WaitRequest & { runId: string; workflow: string; stepKey: string },
     signal: AbortSignal,
   ): Promise<WaitOutcome>;
+}
+
+/** What a `workflow` step asks for: the child's document, version pin and input. */
+export interface ChildRunRequest {
+  /** Absolute path of the child's document. */
+  workflow: string;
+  /** The `version` the child document must have. */
+  version?: number | undefined;
+  input: unknown;
+}
+
+/** How a child run ended. */
+export interface ChildRunOutcome {
+  runId: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  output: unknown;
+  error: ErrorInfo | null;
+}
+
+/** Provided by the engine (engine/child-runs); absent, `ctx.runWorkflow` fails with `not_supported`. */
+export interface ChildRunService {
+  /** The child run id of (parent run, step key, attempt): the same every time. */
+  childRunId(target: ChildRunTarget): string;
+  /** Starts the child, or finds it (resumed parent): ended -> its result; interrupted -> resumed. */
+  run(
+    request: ChildRunRequest & ChildRunTarget & { cwd: string },
+    signal: AbortSignal,
+  ): Promise<ChildRunOutcome>;
+}
+
+/** Which step attempt a child run belongs to. */
+export interface ChildRunTarget {
+  parentRunId: string;
+  stepKey: string;
+  attempt: number;
 }
 
 export interface ListResult {

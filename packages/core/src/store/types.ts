@@ -137,7 +137,7 @@ export interface NewWait {
   kind: WaitKind;
   /** Addresses this wait from outside (webhook URL): unique, >= 128 random bits, base64url. */
   token: string;
-  /** `event` waits: the CloudEvent type waited for. */
+  /** `event` waits: the CloudEvent type waited for; several as a JSON array (`eventTypesOf`). */
   eventType: string | null;
   /** When the timer fires or the wait gives up; null: never. */
   until: number | null;

@@ -9,6 +9,24 @@ export const INBOX_COLUMNS =
 /** The attributes stored in columns of their own; the rest of an event goes to `extensions`. */
 const EVENT_ATTRIBUTES = new Set(['id', 'type', 'source', 'time', 'data']);
 
+/**
+ * The `event_type` column of a wait: one type as written, several (a state waiting for any of its
+ * events) as a JSON array. A single type that starts with `[` is stored as an array too, so a
+ * leading `[` always means an array.
+ */
+export function encodeEventTypes(types: string | readonly string[] | undefined): string | null {
+  if (types === undefined) return null;
+  const list = typeof types === 'string' ? [types] : [...new Set(types)];
+  const [only] = list;
+  return list.length === 1 && only !== undefined && !only.startsWith('[') ? only : JSON.stringify(list);
+}
+
+/** The event types an `event_type` column holds (see `encodeEventTypes`). */
+export function eventTypesOf(column: string | null): string[] {
+  if (column === null) return [];
+  return column.startsWith('[') ? (JSON.parse(column) as string[]) : [column];
+}
+
 /** Open `event` waits of runs that have not ended: who an event sent by type goes to. */
 export const OPEN_EVENT_WAITS = `waits AS w JOIN runs AS r ON r.id = w.run_id
   WHERE w.status = 'open' AND w.kind = 'event' AND r.status IN (${ACTIVE_STATUSES_SQL})`;

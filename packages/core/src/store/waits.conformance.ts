@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CloudEventRecord, NewWait, RunRecord, Store } from './types.js';
+import { encodeEventTypes, eventTypesOf } from './wait-rows.js';
 
 const T0 = 1_700_000_000_000;
 const OWNER = 'host-a:100';
@@ -134,6 +135,22 @@ export function describeWaitsConformance(getStore: () => Store): void {
         ['r2', 'b', 'e1'],
       ]);
       expect(await store.putEvent(event('e2', { type: 'nobody.waits' }), { now: T0 })).toBe(0);
+    });
+
+    it('copies an event sent by type to a wait for several types (a JSON array) that holds it', async () => {
+      await store.openWait(wait('r1', 'either', { eventType: encodeEventTypes(['shipped', 'paid']) }));
+      await store.openWait(wait('r2', 'odd', { eventType: encodeEventTypes('[odd') }));
+      expect(await store.putEvent(event('e1'), { now: T0 })).toBe(1);
+      expect(await store.putEvent(event('e2', { type: 'shipped' }), { now: T0 })).toBe(1);
+      expect(await store.putEvent(event('e3', { type: '[odd' }), { now: T0 })).toBe(1);
+      expect(await store.putEvent(event('e4', { type: 'ship' }), { now: T0 })).toBe(0);
+      const inbox = await store.listInbox({ runIds: ['r1', 'r2'] });
+      expect(inbox.map((row) => [row.stepKey, row.event.id])).toEqual([
+        ['either', 'e1'],
+        ['either', 'e2'],
+        ['odd', 'e3'],
+      ]);
+      expect(eventTypesOf((await store.getWait('r1', 'either'))!.eventType)).toEqual(['shipped', 'paid']);
     });
 
     it('keeps an event sent to a wait token only while that wait is open', async () => {

@@ -1,16 +1,23 @@
-/** Levenshtein distance, small inputs only (identifiers, field names). */
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions, and a swap of two
+ * neighbouring letters (`fecth` -> `fetch`, the commonest typo) each count as one edit.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(b.length).fill(0),
+  ]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /** The closest candidate when it is close enough to be a likely typo. */
@@ -24,11 +31,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  // One-letter names are too short for a guess to mean anything.
+  const limit = word.length < 2 ? 0 : Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit && bestDistance > 0 ? best : undefined;
 }
 
-/** ` (did you mean 'x'?)` or the empty string. */
+/**
+ * ` (did you mean 'x'?)` or the empty string.
+ * @example didYouMean('fecth', ['fetch', 'ship']) // " (did you mean 'fetch'?)"
+ */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = closest(word, candidates);
   return match === undefined ? '' : ` (did you mean '${match}'?)`;

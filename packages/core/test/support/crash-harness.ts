@@ -8,6 +8,8 @@ import type { RunRecord, StepRecord } from '../../src/store/types.js';
 const WORKER = join(import.meta.dirname, '..', 'fixtures', 'crash-worker.mjs');
 
 export interface CrashOutcome {
+  /** The SQLite store the workers shared (`sqlite:<db>`). */
+  db: string;
   run: RunRecord | undefined;
   steps: StepRecord[];
   /** One line per execution of the `mark` skill: its step key. */
@@ -20,8 +22,9 @@ function lines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
 }
 
-function spawnWorker(args: string[]) {
+function spawnWorker(args: string[], cwd: string) {
   const child: ChildProcess = spawn(process.execPath, [WORKER, ...args], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -53,15 +56,21 @@ async function waitForLines(path: string, count: number, exited: Promise<unknown
 /**
  * Runs `workflow` in a real child process, SIGKILLs it after each count of executions in
  * `killAfter` (plus a few ms, varied), resumes it in a new process each time, and lets the last
- * one finish. Returns what the store and the execution log say.
+ * one finish. Returns what the store and the execution log say. `files` (name -> content) are
+ * written beside the workflow, in the workers' working directory (child workflows, data).
  */
-export async function crashAndRecover(workflow: string, killAfter: number[]): Promise<CrashOutcome> {
+export async function crashAndRecover(
+  workflow: string,
+  killAfter: number[],
+  options: { files?: Record<string, string> } = {},
+): Promise<CrashOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-crash-'));
   const db = join(dir, 'weft.db');
   const markers = join(dir, 'markers.txt');
   const flow = join(dir, 'flow.yaml');
   writeFileSync(flow, workflow);
-  let worker = spawnWorker(['start', db, markers, flow]);
+  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
+  let worker = spawnWorker(['start', db, markers, flow], dir);
   const runId = await worker.runId;
   const snapshots: CrashOutcome['snapshots'] = [];
   for (const [i, target] of killAfter.entries()) {
@@ -71,12 +80,15 @@ export async function crashAndRecover(workflow: string, killAfter: number[]): Pr
     await worker.exited;
     const store = await openStore(`sqlite:${db}`);
     const steps = await store.getSteps(runId);
+    // Child runs (`workflow` steps) count too: their steps must not run again once done either.
+    for (const child of await store.listRuns({ parentRunId: runId }))
+      steps.push(...(await store.getSteps(child.id)));
     await store.close();
     snapshots.push({
       doneBefore: new Set(steps.filter((s) => s.status === 'completed').map((s) => s.stepKey)),
       executionsAt: lines(markers).length,
     });
-    worker = spawnWorker(['resume', db, markers, runId]);
+    worker = spawnWorker(['resume', db, markers, runId], dir);
     await worker.runId;
   }
   const code = await worker.exited;
@@ -85,7 +97,7 @@ export async function crashAndRecover(workflow: string, killAfter: number[]): Pr
   const run = await store.getRun(runId);
   const steps = await store.getSteps(runId);
   await store.close();
-  return { run, steps, executions: lines(markers), snapshots };
+  return { db, run, steps, executions: lines(markers), snapshots };
 }
 
 /** Step keys recorded completed more than once (there must be none). */

@@ -1,6 +1,7 @@
 import { WeftError } from '../../errors.js';
 import type { Store, WaitRecord } from '../../store/types.js';
 import { TERMINAL_RUN_STATUSES } from '../../store/types.js';
+import { eventTypesOf } from '../../store/wait-rows.js';
 import { type EventInput, toCloudEvent } from './cloud-event.js';
 
 /** Where an event goes: a run, one waiting step (its token), or (neither) every step waiting for its type. */
@@ -48,12 +49,11 @@ async function sendToToken(
   }
   if (wait.kind !== 'event')
     throw new WeftError('conflict', `${where} waits for ${kindText(wait)}, not an event`);
-  const event = toCloudEvent({ ...input, type: input?.type ?? wait.eventType ?? '' }, now);
-  if (event.type !== wait.eventType) {
-    throw new WeftError(
-      'invalid_input',
-      `${where} waits for an event of type '${wait.eventType}', got '${event.type}'`,
-    );
+  const types = eventTypesOf(wait.eventType);
+  // The type may be left out when the step waits for one type only.
+  const event = toCloudEvent({ ...input, type: input?.type ?? (types.length === 1 ? types[0] : '') }, now);
+  if (!types.includes(event.type)) {
+    throw new WeftError('invalid_input', `${where} waits for ${kindText(wait)}, got '${event.type}'`);
   }
   const stored =
     wait.status === 'open'
@@ -80,5 +80,7 @@ function ended(runId: string, what: string, status = 'ended'): WeftError {
 export function kindText(wait: WaitRecord): string {
   if (wait.kind === 'timer') return 'a timer';
   if (wait.kind === 'approval') return 'an approval';
-  return `an event of type '${wait.eventType}'`;
+  return `an event of type ${eventTypesOf(wait.eventType)
+    .map((type) => `'${type}'`)
+    .join(' or ')}`;
 }

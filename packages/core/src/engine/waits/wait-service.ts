@@ -1,6 +1,7 @@
 import { WeftError } from '../../errors.js';
 import type { CloudEvent, WaitOutcome, WaitService } from '../../steps/types.js';
 import type { InboxRecord, Store } from '../../store/types.js';
+import { encodeEventTypes } from '../../store/wait-rows.js';
 import { abortError } from '../abort.js';
 import { atDeadline } from './deadline-timer.js';
 import { newWaitToken } from './wait-token.js';
@@ -30,6 +31,8 @@ export const WAIT_POLL_MS = 250;
 
 const keyOf = (w: { runId: string; stepKey: string }) => `${w.runId}\u0000${w.stepKey}`;
 const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v) => v !== undefined))];
+const typesOf = (request: Request): readonly (string | undefined)[] =>
+  typeof request.eventType === 'string' ? [request.eventType] : (request.eventType ?? []);
 
 /**
  * The engine's durable waits. A wait is a store row keyed by its step: a resumed step finds it
@@ -65,7 +68,7 @@ export class DurableWaits implements WaitService {
       stepKey: request.stepKey,
       kind: request.kind,
       token: newWaitToken(),
-      eventType: request.eventType ?? null,
+      eventType: encodeEventTypes(request.eventType),
       until: request.until ?? null,
       createdAt: this.#now(),
       details: { reason: request.reason, ...request.approval },
@@ -195,7 +198,7 @@ export class DurableWaits implements WaitService {
     if (events.length === 0) return;
     const inbox = await this.#store.listInbox({
       runIds: unique(events.map((p) => p.request.runId)),
-      types: unique(events.map((p) => p.request.eventType)),
+      types: unique(events.flatMap((p) => typesOf(p.request))),
     });
     for (const row of inbox) {
       for (const pending of events) {
@@ -213,12 +216,12 @@ export class DurableWaits implements WaitService {
   }
 
   #receives(pending: Pending, row: InboxRecord): boolean {
-    const { runId, stepKey, eventType } = pending.request;
+    const { runId, stepKey } = pending.request;
     return (
       this.#pending.get(pending.key) === pending &&
       !pending.seen.has(row.id) &&
       row.runId === runId &&
-      row.event.type === eventType &&
+      typesOf(pending.request).includes(row.event.type) &&
       (row.stepKey === null || row.stepKey === stepKey)
     );
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue } from '../problems.js';
 import {
   cacheSchema,
   conditionSchema,
@@ -220,9 +221,27 @@ const eventSourceSchema = z.strictObject({
   idle_timeout: durationSchema.optional(),
 });
 
+/** A source of neither kind (or both) gets one clear message; one kind is checked field by field. */
+function sourceMessage(issue: { input?: unknown }): string | undefined {
+  const input = issue.input;
+  if (input === undefined) return undefined;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return `expected { skill, inputs } or { event, match, max_items, idle_timeout }, got ${describeValue(input)}`;
+  }
+  const fields = Object.keys(input);
+  if (fields.includes('skill') && fields.includes('event')) {
+    return 'a stream source is a skill or an event subscription, not both: give skill or event';
+  }
+  if (!fields.includes('skill') && !fields.includes('event')) {
+    const got = fields.length === 0 ? 'an empty mapping' : `a mapping with ${fields.join(', ')}`;
+    return `expected a source with skill (a skill that yields items) or event (an event type), got ${got}`;
+  }
+  return undefined;
+}
+
 export const streamStepSchema = z.strictObject(
   shape(base('stream'), {
-    source: z.union([skillSourceSchema, eventSourceSchema]),
+    source: z.union([skillSourceSchema, eventSourceSchema], { error: sourceMessage }),
     as: aliasSchema.optional(),
     buffer: positiveIntSchema.optional(),
     max_parallelism: positiveIntSchema.optional(),

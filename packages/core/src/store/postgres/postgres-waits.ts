@@ -74,7 +74,8 @@ const Q = {
   putTypeEvent: {
     name: 'weft_put_type_event',
     text: `${INSERT_EVENT} SELECT w.run_id, w.step_key, ${EVENT_VALUES}
-      FROM ${OPEN_EVENT_WAITS} AND w.event_type = $2`,
+      FROM ${OPEN_EVENT_WAITS} AND CASE WHEN left(w.event_type, 1) = '['
+        THEN w.event_type::jsonb ? $2 ELSE w.event_type = $2 END`,
   },
   listInbox: {
     name: 'weft_list_inbox',

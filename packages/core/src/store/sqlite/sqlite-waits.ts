@@ -52,7 +52,9 @@ function prepare(db: BetterSqlite3.Database) {
     putStepEvent: statement(`${INSERT_EVENT} SELECT w.run_id, w.step_key, ${EVENT_VALUES}
       FROM ${OPEN_EVENT_WAITS} AND w.run_id = @runId AND w.step_key = @stepKey`),
     putTypeEvent: statement(`${INSERT_EVENT} SELECT w.run_id, w.step_key, ${EVENT_VALUES}
-      FROM ${OPEN_EVENT_WAITS} AND w.event_type = @type`),
+      FROM ${OPEN_EVENT_WAITS} AND CASE WHEN substr(w.event_type, 1, 1) = '['
+        THEN EXISTS (SELECT 1 FROM json_each(w.event_type) WHERE value = @type)
+        ELSE w.event_type = @type END`),
     listInbox: statement<InboxRow<string>>(`SELECT ${INBOX_COLUMNS} FROM inbox
       WHERE taken_by_step IS NULL AND run_id IN (SELECT value FROM json_each(@runIds))
         AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
