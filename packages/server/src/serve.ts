@@ -1,0 +1,120 @@
+import { builtinSkills, createEngine, type Engine, loadSkillModules, type Store } from '@weft/core';
+import type { FastifyInstance } from 'fastify';
+import { assertSafeListen } from './auth/loopback.js';
+import { type ApiToken, parseApiTokens } from './auth/tokens.js';
+import { createServer, type ServerOptions } from './create-server.js';
+
+export interface ServeOptions extends Omit<ServerOptions, 'engine' | 'auth' | 'skillNames'> {
+  /** Default 127.0.0.1; any other address needs a token. */
+  host?: string;
+  /** Default 7420; 0 picks a free port. */
+  port?: number;
+  /** Store URL (`sqlite:<path>`, `postgres://...`) or a Store. */
+  store: string | Store;
+  /** Base directory of the engine (relative paths, `shell`); default the current directory. */
+  cwd?: string;
+  secrets?: Record<string, string>;
+  leaseMs?: number;
+  /** Skill modules to load, relative to `cwd`. */
+  skillModules?: string[];
+  /** Bearer tokens; default from `WEFT_API_TOKENS` (`token:scope,...`). */
+  tokens?: readonly ApiToken[];
+  /** Where `WEFT_API_TOKENS` and `WEFT_ALLOW_SHELL` are read; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Close gracefully on SIGTERM and SIGINT; default true. */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:7420` */
+  url: string;
+  host: string;
+  port: number;
+  app: FastifyInstance;
+  engine: Engine;
+  /** Interrupted runs resumed at start. */
+  recovered: number;
+  /** Stops accepting, ends streams, then closes the engine (which releases the leases of runs still going). */
+  close(): Promise<void>;
+  /** Resolves once the server has closed, by `close()` or a signal. */
+  closed: Promise<void>;
+}
+
+/**
+ * What `weft serve` runs: an engine on the store (interrupted runs resumed) behind the HTTP API.
+ * @example
+ * const server = await serve({ store: 'sqlite:.weft/weft.db', port: 7420 });
+ * console.log(`listening on ${server.url}`);
+ */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const host = options.host ?? '127.0.0.1';
+  const tokens = options.tokens ?? parseApiTokens(env.WEFT_API_TOKENS);
+  assertSafeListen(host, tokens.length > 0);
+  const cwd = options.cwd ?? process.cwd();
+  const modules = options.skillModules?.length ? await loadSkillModules(options.skillModules, { cwd }) : [];
+  const engine = await createEngine({
+    store: options.store,
+    cwd,
+    secrets: options.secrets,
+    leaseMs: options.leaseMs,
+    skills: modules,
+  });
+  let app: FastifyInstance;
+  try {
+    app = await createServer({
+      ...options,
+      engine,
+      auth: { tokens },
+      allowShell: options.allowShell ?? /^(1|true|yes)$/i.test(env.WEFT_ALLOW_SHELL ?? ''),
+      skillNames: [...builtinSkills, ...modules].map((skill) => skill.name),
+      workflowsDir: options.workflowsDir ?? cwd,
+      logger: options.logger ?? { level: 'info' },
+    });
+    await app.listen({ host, port: options.port ?? 7420 });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const recovered = await engine.recover().catch(async (error: unknown) => {
+    await app.close();
+    await engine.close();
+    throw error;
+  });
+  return running(app, engine, host, recovered.length, options.handleSignals !== false);
+}
+
+function running(
+  app: FastifyInstance,
+  engine: Engine,
+  host: string,
+  recovered: number,
+  signals: boolean,
+): RunningServer {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  let closing: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    app.log.info({ signal }, 'shutting down');
+    void close();
+  };
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      try {
+        await app.close();
+      } finally {
+        await engine.close();
+        resolveClosed();
+      }
+    })();
+    return closing;
+  };
+  if (signals) process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return { url: `http://${shown}:${port}`, host, port, app, engine, recovered, close, closed };
+}
