@@ -1,0 +1,152 @@
+import type { RunStatus, Store } from '@weft/core';
+import { type Command, Option } from 'commander';
+import { type CliContext, loadContext, withEngine, withStore } from '../context.js';
+import { EXIT } from '../errors.js';
+import { reportNotStarted } from '../follow/not-started.js';
+import { exitWith, positiveInt } from './action.js';
+
+const RUN_STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
+
+interface ListOptions {
+  workflow?: string;
+  status?: RunStatus;
+  limit: number;
+  json?: boolean;
+}
+
+export function registerRuns(program: Command): void {
+  const runs = program.command('runs').description('list, inspect and resume runs in the store');
+  runs
+    .command('list')
+    .description('list runs, newest first')
+    .option('--workflow <name>', 'only runs of this workflow')
+    .addOption(new Option('--status <status>', 'only runs in this state').choices(RUN_STATUSES))
+    .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
+    .option('--json', 'print the runs as a JSON array')
+    .action(exitWith(listAction));
+  runs
+    .command('show')
+    .description('show a run and its steps')
+    .argument('<id>', 'run id')
+    .option('--json', 'print {"run", "steps"} as JSON')
+    .action(exitWith(showAction));
+  runs
+    .command('logs')
+    .description("print a run's log lines and step failures, in order")
+    .argument('<id>', 'run id')
+    .option('--json', 'print the events as a JSON array')
+    .action(exitWith(logsAction));
+  runs
+    .command('resume')
+    .description('continue an interrupted run here and follow it like `weft run`')
+    .argument('<id>', 'run id')
+    .option('--json', 'print only {"run_id","status","output","error"} on stdout')
+    .action(exitWith(resumeAction));
+}
+
+/** The store, migrated like an engine would, for reading. */
+async function reading<T>(ctx: CliContext, body: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(ctx, async (store) => {
+    await store.migrate();
+    return body(store);
+  });
+}
+
+async function listAction(options: ListOptions, command: Command): Promise<number> {
+  const ctx = await loadContext(command);
+  const [{ runJson }, { table }, { colorsFor }, format, symbols] = await Promise.all([
+    import('../render/run-json.js'),
+    import('../render/table.js'),
+    import('../render/colors.js'),
+    import('../render/format.js'),
+    import('../render/symbols.js'),
+  ]);
+  const filter = { workflow: options.workflow, status: options.status, limit: options.limit };
+  const runs = await reading(ctx, (store) => store.listRuns(filter));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (runs.length === 0) {
+    process.stderr.write('no runs\n');
+    return EXIT.ok;
+  }
+  const c = colorsFor(process.stdout);
+  const text = table(runs, [
+    { header: 'ID', value: (r) => r.id },
+    { header: 'WORKFLOW', value: (r) => r.workflow },
+    {
+      header: 'STATUS',
+      value: (r) => `${symbols.statusSymbol(r.status, c)} ${symbols.statusWord(r.status, c)}`,
+    },
+    { header: 'STARTED', value: (r) => format.dateTime(r.startedAt ?? r.createdAt) },
+    { header: 'DURATION', value: (r) => format.span(r.startedAt, r.endedAt), align: 'right' },
+  ]);
+  process.stdout.write(`${text}\n`);
+  return EXIT.ok;
+}
+
+async function showAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
+  const ctx = await loadContext(command);
+  const { run, steps } = await reading(ctx, async (store) => {
+    const found = await requireRun(ctx, store, id);
+    return { run: found, steps: await store.getSteps(id) };
+  });
+  if (options.json) {
+    const { runJson, stepJson } = await import('../render/run-json.js');
+    process.stdout.write(`${JSON.stringify({ run: runJson(run), steps: steps.map(stepJson) }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const [{ runHeader, stepTable }, { colorsFor }] = await Promise.all([
+    import('../render/run-details.js'),
+    import('../render/colors.js'),
+  ]);
+  const c = colorsFor(process.stdout);
+  process.stdout.write(`${runHeader(run, c)}\n\n${stepTable(steps, c)}\n`);
+  return EXIT.ok;
+}
+
+async function logsAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
+  const ctx = await loadContext(command);
+  const { LOG_EVENT_TYPES, logRecordLine } = await import('../render/run-details.js');
+  const events = await reading(ctx, async (store) => {
+    await requireRun(ctx, store, id);
+    return (await store.getEvents(id)).filter((event) => LOG_EVENT_TYPES.has(event.type));
+  });
+  if (options.json) {
+    const { eventJson } = await import('../render/run-json.js');
+    process.stdout.write(`${JSON.stringify(events.map(eventJson), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const { colorsFor } = await import('../render/colors.js');
+  const c = colorsFor(process.stdout);
+  const lines = events.map((event) => logRecordLine(event, c)).filter((line) => line !== undefined);
+  if (lines.length === 0) process.stderr.write(`no log lines for run ${id}\n`);
+  else process.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
+
+async function resumeAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
+  const json = options.json === true;
+  try {
+    const ctx = await loadContext(command);
+    const { followRun } = await import('../follow/follow-run.js');
+    return await withEngine(ctx, async (engine) => {
+      const seed = (await engine.getRun(id))?.steps ?? [];
+      return followRun(engine, () => engine.resume(id), { json, seed });
+    });
+  } catch (error) {
+    const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
+    return reportNotStarted(error, { json, debug });
+  }
+}
+
+async function requireRun(ctx: CliContext, store: Store, id: string) {
+  const run = await store.getRun(id);
+  if (!run)
+    throw new ctx.core.WeftError(
+      'not_found',
+      `no run with id '${id}' in this store (${ctx.core.maskUrl(ctx.storeUrl)})`,
+    );
+  return run;
+}

@@ -1,0 +1,83 @@
+import type { AnyWeftEvent, Engine, RunHandle, RunResult, StepRecord } from '@weft/core';
+import { EXIT } from '../errors.js';
+import { colorsFor } from '../render/colors.js';
+import { LineRenderer } from '../render/line-renderer.js';
+import type { RunRenderer } from '../render/renderer.js';
+import { RunView } from '../render/run-view.js';
+import { TreeRenderer } from '../render/tree-renderer.js';
+import { catchInterruption } from './interruption.js';
+import { runSummary, toJsonResult } from './summary.js';
+
+export interface FollowOptions {
+  /** Print only the `{"run_id","status","output","error"}` object on stdout. */
+  json: boolean;
+  /** Steps a resumed run already has, shown before its new events. */
+  seed?: readonly StepRecord[];
+}
+
+/**
+ * Starts a run (or resumes one) and follows it to its end: progress on stderr, result on stdout.
+ * Ctrl-C stops executing, releases the lease and says how to continue. Returns the exit code.
+ */
+export async function followRun(
+  engine: Engine,
+  start: () => Promise<RunHandle>,
+  options: FollowOptions,
+): Promise<number> {
+  const stderr = process.stderr;
+  const colors = colorsFor(stderr);
+  const view = new RunView();
+  let runId: string | undefined;
+  let renderer: RunRenderer | undefined;
+  const early: AnyWeftEvent[] = [];
+  const show = (event: AnyWeftEvent): void => {
+    view.apply(event);
+    renderer?.event(event);
+  };
+  const off = engine.on('*', (event) => {
+    if (runId === undefined) early.push(event);
+    else if (event.runId === runId) show(event);
+  });
+  const interruption = catchInterruption();
+  try {
+    const handle = await start();
+    runId = handle.runId;
+    if (options.seed) view.seed(options.seed);
+    renderer = stderr.isTTY ? new TreeRenderer(view, stderr, colors) : new LineRenderer(stderr, colors);
+    for (const event of early) if (event.runId === runId) view.apply(event);
+    renderer.print(colors.dim(`▸ ${view.workflow ?? 'run'} · run ${runId}`));
+    for (const event of early) if (event.runId === runId) renderer.event(event);
+    early.length = 0;
+
+    const outcome = await Promise.race([handle.result(), interruption.signalled]);
+    off();
+    renderer.stop();
+    if (typeof outcome === 'number') return await interrupted(engine, runId, outcome, options.json);
+    stderr.write(`${runSummary(outcome, view, colors)}\n`);
+    writeResult(outcome, options.json);
+    return outcome.status === 'completed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    renderer?.stop();
+    interruption.dispose();
+    off();
+  }
+}
+
+function writeResult(result: RunResult, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(toJsonResult(result))}\n`);
+  else if (result.status === 'completed')
+    process.stdout.write(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
+}
+
+async function interrupted(engine: Engine, runId: string, code: number, json: boolean): Promise<number> {
+  const status = (await engine.getRun(runId).catch(() => undefined))?.run.status ?? 'running';
+  await engine.close();
+  const ended = status === 'completed' || status === 'failed' || status === 'cancelled';
+  process.stderr.write(
+    ended
+      ? `weft: interrupted; run ${runId} had already ended (${status})\n`
+      : `weft: interrupted; run ${runId} stopped here and stays ${status}.\n  continue it with: weft runs resume ${runId}\n`,
+  );
+  if (json) process.stdout.write(`${JSON.stringify({ run_id: runId, status, output: null, error: null })}\n`);
+  return code;
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerApprove } from './commands/approve.js';
+import { registerDb } from './commands/db.js';
+import { registerEvents } from './commands/events.js';
+import { registerRecover } from './commands/recover.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT, reportError } from './errors.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** The `weft` command with every subcommand; parsing errors throw CommanderError (see `main`). */
+export function createProgram(): Command {
+  const program = new Command('weft')
+    .description('Weft: durable workflows for agents, scripts and services')
+    .version(version(), '-v, --version', 'print the version')
+    .option(
+      '--store <url>',
+      'sqlite:<path> or postgres://... (else WEFT_STORE, the config, sqlite:.weft/weft.db)',
+    )
+    .option('--config <file>', 'config file (else weft.config.yaml here)')
+    .option('--debug', 'print stack traces of errors')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .exitOverride();
+  registerRun(program);
+  registerValidate(program);
+  registerRuns(program);
+  registerRecover(program);
+  registerDb(program);
+  registerEvents(program);
+  registerApprove(program);
+  registerServe(program);
+  return program;
+}
+
+/** Exit code for commander's own exits: help and version are fine, any parse error is usage. */
+function commanderExit(error: CommanderError): number {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+  return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+}
+
+/** Runs the CLI and exits with the code the command chose. */
+export async function main(argv: readonly string[]): Promise<never> {
+  let code: number;
+  try {
+    await createProgram().parseAsync([...argv]);
+    code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    code =
+      error instanceof CommanderError ? commanderExit(error) : reportError(error, argv.includes('--debug'));
+  }
+  // Exit explicitly so a handle left open by a dependency cannot keep the command alive.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
