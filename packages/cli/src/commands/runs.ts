@@ -88,21 +88,27 @@ async function listAction(options: ListOptions, command: Command): Promise<numbe
 
 async function showAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
   const ctx = await loadContext(command);
-  const { run, steps } = await reading(ctx, async (store) => {
+  const { run, steps, children } = await reading(ctx, async (store) => {
     const found = await requireRun(ctx, store, id);
-    return { run: found, steps: await store.getSteps(id) };
+    const [steps, children] = await Promise.all([
+      store.getSteps(id),
+      store.listRuns({ parentRunId: id, limit: 500 }),
+    ]);
+    return { run: found, steps, children: children.reverse() };
   });
   if (options.json) {
     const { runJson, stepJson } = await import('../render/run-json.js');
-    process.stdout.write(`${JSON.stringify({ run: runJson(run), steps: steps.map(stepJson) }, null, 2)}\n`);
+    const body = { run: runJson(run), steps: steps.map(stepJson), children: children.map(runJson) };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return EXIT.ok;
   }
-  const [{ runHeader, stepTable }, { colorsFor }] = await Promise.all([
+  const [{ childTable, runHeader, stepTable }, { colorsFor }] = await Promise.all([
     import('../render/run-details.js'),
     import('../render/colors.js'),
   ]);
   const c = colorsFor(process.stdout);
-  process.stdout.write(`${runHeader(run, c)}\n\n${stepTable(steps, c)}\n`);
+  const childLines = children.length > 0 ? `\n\nchild runs\n${childTable(children, c)}` : '';
+  process.stdout.write(`${runHeader(run, c)}\n\n${stepTable(steps, c)}${childLines}\n`);
   return EXIT.ok;
 }
 

@@ -25,7 +25,25 @@ export function runHeader(run: RunRecord, colors: Colors): string {
     ['error', run.error ? colors.red(oneLineError(run.error)) : '-'],
     ['parent', run.parentRunId ?? '-'],
   ];
+  const chained = run.meta?.chained_from as { run_id?: unknown; workflow?: unknown } | undefined;
+  if (chained?.run_id)
+    fields.push(['chained', `from ${String(chained.run_id)} (${String(chained.workflow)})`]);
   return fields.map(([label, value]) => `${colors.dim(label.padEnd(9))}${value}`).join('\n');
+}
+
+/** The runs a run started (`workflow` steps): id, workflow, the step that started it, status. */
+export function childTable(children: readonly RunRecord[], colors: Colors): string {
+  return table(children, [
+    { header: 'STATUS', value: (r) => `${statusSymbol(r.status, colors)} ${r.status}` },
+    { header: 'RUN', value: (r) => r.id },
+    { header: 'WORKFLOW', value: (r) => r.workflow },
+    { header: 'STEP', value: (r) => String(r.meta?.parent_step ?? '-') },
+    {
+      header: 'DURATION',
+      value: (r) => (r.startedAt === null ? '-' : span(r.startedAt, r.endedAt)),
+      align: 'right',
+    },
+  ]);
 }
 
 /** One row per attempt, indented by nesting, with the output (or error) cut to one line. */
