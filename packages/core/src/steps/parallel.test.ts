@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventually,
   interruptAndResume,
   runDoc,
-  stepEngine,
   stepStates,
+  useStepEngines,
 } from '../../test/support/step-engine.js';
-import type { WeftEngine } from '../engine/engine.js';
 
-const engines: WeftEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((engine) => engine.close()));
-});
-
-async function setup() {
-  const harness = await stepEngine();
-  engines.push(harness.engine);
-  return harness;
-}
+const setup = useStepEngines();
 
 const doc = (fields: string, children: string, after = '') => `name: par
 steps:

@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventually,
   interruptAndResume,
   runDoc,
   stepEngine,
   stepStates,
+  useStepEngines,
 } from '../../test/support/step-engine.js';
 import type { WeftEngine } from '../engine/engine.js';
 
-const engines: WeftEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((engine) => engine.close()));
-});
-
-async function setup() {
-  const harness = await stepEngine();
-  engines.push(harness.engine);
-  return harness;
-}
+const setup = useStepEngines();
 
 const machine = (states: string, head = 'initial: a') => `name: machine
 type: state_machine
@@ -272,8 +264,7 @@ describe('state_machine: durability', () => {
     const handle = await first.engine.start({ source });
     await waitingIn(first.engine, handle.runId, 'a');
     await first.engine.close();
-    const second = await stepEngine(first.dir);
-    engines.push(second.engine);
+    const second = await setup(first.dir);
     const resumed = await second.engine.resume(handle.runId);
     await waitingIn(second.engine, handle.runId, 'a');
     await second.engine.sendEvent({ type: 'order.paid', data: null }, { runId: handle.runId });

@@ -1,27 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventually,
   interruptAndResume,
   runDoc,
-  stepEngine,
   stepStates,
+  useStepEngines,
 } from '../../test/support/step-engine.js';
-import type { WeftEngine } from '../engine/engine.js';
 import { defineSkill } from '../skills/types.js';
 
-const engines: WeftEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((engine) => engine.close()));
-});
-
-async function setup() {
-  const harness = await stepEngine();
-  engines.push(harness.engine);
-  return harness;
-}
+const setup = useStepEngines();
 
 const stream = (fields: string, body: string) => `name: streams
 steps:
@@ -258,8 +248,7 @@ describe('stream: event sources', () => {
     await first.probes.reached('gate');
     await eventually(async () => (await stepStates(first.engine, runId))['s[0].x'] === 'completed');
     await first.engine.close();
-    const second = await stepEngine(first.dir);
-    engines.push(second.engine);
+    const second = await setup(first.dir);
     const resumed = await second.engine.resume(runId);
     await second.probes.reached('gate');
     second.probes.open('gate');
@@ -312,8 +301,7 @@ describe('stream: durability and load checks', () => {
     await first.probes.reached('gate');
     await first.engine.close();
     // Now the source gives everything at once: only the batches not yet formed may differ.
-    const second = await stepEngine(first.dir);
-    engines.push(second.engine);
+    const second = await setup(first.dir);
     second.engine.registerSkill(numbers(0));
     const resumed = await second.engine.resume(handle.runId);
     await second.probes.reached('gate');

@@ -8,6 +8,8 @@ import type { RunRecord, StepRecord } from '../../src/store/types.js';
 const WORKER = join(import.meta.dirname, '..', 'fixtures', 'crash-worker.mjs');
 
 export interface CrashOutcome {
+  /** How many kills landed before the run finished. */
+  kills: number;
   /** The SQLite store the workers shared (`sqlite:<db>`). */
   db: string;
   run: RunRecord | undefined;
@@ -76,6 +78,8 @@ export async function crashAndRecover(
   for (const [i, target] of killAfter.entries()) {
     await waitForLines(markers, target, worker.exited);
     await new Promise((r) => setTimeout(r, i % 4));
+    // The run may have finished before this kill point: nothing left to interrupt.
+    if (worker.child.exitCode !== null) break;
     worker.child.kill('SIGKILL');
     await worker.exited;
     const store = await openStore(`sqlite:${db}`);
@@ -97,7 +101,7 @@ export async function crashAndRecover(
   const run = await store.getRun(runId);
   const steps = await store.getSteps(runId);
   await store.close();
-  return { db, run, steps, executions: lines(markers), snapshots };
+  return { db, kills: snapshots.length, run, steps, executions: lines(markers), snapshots };
 }
 
 /** Step keys recorded completed more than once (there must be none). */

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { WeftEngine } from '../../src/engine/engine.js';
 import type { RunResult } from '../../src/engine/types.js';
@@ -87,6 +88,22 @@ export async function stepEngine(dir = mkdtempSync(join(tmpdir(), 'weft-steps-')
     skills: probes.skills(),
   });
   return { engine, probes, dir };
+}
+
+/**
+ * Registers an `afterEach` that closes every engine made by the returned `setup` during a test.
+ * @example const setup = useStepEngines(); it('...', async () => { const { engine } = await setup(); });
+ */
+export function useStepEngines(): (dir?: string) => ReturnType<typeof stepEngine> {
+  const open: WeftEngine[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((engine) => engine.close()));
+  });
+  return async (dir?: string) => {
+    const harness = await stepEngine(dir);
+    open.push(harness.engine);
+    return harness;
+  };
 }
 
 /** Runs a document to its end. */
