@@ -140,6 +140,48 @@ async function storeSuite(label, storeUrl) {
   return { label, rows, throughput: tp };
 }
 
+/** 10 sequential echo steps; `extra(i)` is added to step i (a retry policy, a cache, a concurrency key). */
+function sequentialWith(name, extra) {
+  const steps = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `  - { id: s${i}, type: skill, skill: echo, inputs: { i: ${i} }${extra ? `, ${extra(i)}` : ''} }`,
+  );
+  return `name: ${name}\nsteps:\n${steps.join('\n')}\n`;
+}
+
+/** What resilience adds to a step: each variant against the same plain steps. */
+async function overheadSuite(storeUrl) {
+  const engine = await createEngine({ store: storeUrl, cwd: tmpdir() });
+  const variants = {
+    plain: sequentialWith('plain'),
+    retry: sequentialWith('retried', () => 'retry: { max_attempts: 3, delay: 1s }'),
+    // After the warm-up run every step is a hit.
+    cache: sequentialWith('cached', () => 'cache: { ttl: 1d }'),
+    concurrency: sequentialWith('limited', () => 'concurrency: { key: bench, limit: 4 }'),
+  };
+  for (const source of Object.values(variants)) await timeRuns(engine, source, 30, 10); // warm up; fills the cache
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  // Many short interleaved rounds, so drift in the machine's speed hits every variant alike.
+  for (let round = 0; round < 12; round++) {
+    for (const [name, source] of Object.entries(variants)) {
+      const s = await timeRuns(engine, source, Math.max(40, Math.round(150 * scale)), 10);
+      samples[name].push(s.median);
+    }
+  }
+  await engine.close();
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const plain = median(samples.plain);
+  return {
+    plain,
+    added: {
+      'k) retry policy, succeeds first time': median(samples.retry) - plain,
+      'l) cache hit (call skipped)': median(samples.cache) - plain,
+      'm) concurrency key, free slots': median(samples.concurrency) - plain,
+    },
+  };
+}
+
 function eventDelivery() {
   const bus = new EventBus();
   let seen = 0;
@@ -192,6 +234,7 @@ if (process.env.WEFT_TEST_POSTGRES_URL) {
   url.searchParams.set('schema', `weft_bench_${process.pid}`);
   results.suites.push(await storeSuite('postgres', url.toString()));
 }
+results.overhead = await overheadSuite(`sqlite:${join(dir, 'overhead.db')}`);
 results.events = eventDelivery();
 results.coldStart = coldStart();
 
@@ -204,6 +247,11 @@ for (const suite of results.suites) {
     `  ${'d) 10-step workflows/s, 16 in flight'.padEnd(44)} ${String(suite.throughput.perSecond).padStart(9)}`,
   );
 }
+console.log(
+  `\nresilience on sqlite (WAL): added per step over a plain step (${fmt(results.overhead.plain)} us)`,
+);
+for (const [name, us] of Object.entries(results.overhead.added))
+  console.log(`  ${name.padEnd(44)} ${(us >= 0 ? '+' : '') + us.toFixed(2)} us`);
 console.log(
   `\n  ${'e) event delivery to a listener (us)'.padEnd(44)} ${fmt(results.events.median).padStart(9)} ${fmt(results.events.p99).padStart(9)}`,
 );

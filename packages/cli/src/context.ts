@@ -37,7 +37,12 @@ export async function openEngine(ctx: CliContext): Promise<Engine> {
       cwd: ctx.cwd,
       secrets: ctx.config.secrets,
       leaseMs: ctx.config.leaseMs,
+      maxPauseMs: ctx.config.maxPauseMs,
+      dlqRetentionMs: ctx.config.dlqRetentionMs,
       skillModules: ctx.config.skills,
+      circuitBreakers: ctx.config.circuitBreakers,
+      redis: ctx.config.redis,
+      limits: ctx.config.limits,
     });
     return closeOnce(engine);
   } catch (error) {

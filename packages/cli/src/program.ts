@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApprove } from './commands/approve.js';
+import { registerBreakers } from './commands/breakers.js';
+import { registerCache } from './commands/cache.js';
 import { registerDb } from './commands/db.js';
+import { registerDlq } from './commands/dlq.js';
 import { registerEvents } from './commands/events.js';
 import { registerRecover } from './commands/recover.js';
 import { registerRun } from './commands/run.js';
@@ -37,9 +40,12 @@ export function createProgram(): Command {
   registerRuns(program);
   registerRecover(program);
   registerDb(program);
+  registerDlq(program);
   registerEvents(program);
   registerApprove(program);
   registerServe(program);
+  registerBreakers(program);
+  registerCache(program);
   return program;
 }
 

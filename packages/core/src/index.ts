@@ -7,11 +7,17 @@
  * const { status, output } = await run.result();
  */
 export * from './config/index.js';
+export type { Clock } from './engine/clock.js';
 export { createEngine } from './engine/create-engine.js';
 export type { WeftEngine } from './engine/engine.js';
+export type { RerunOptions, RerunResult } from './engine/rerun.js';
+export { SimulatedClock } from './engine/simulated-clock.js';
 export type {
+  ControlOptions,
+  ControlResult,
   Engine,
   EngineOptions,
+  ResumedRun,
   RunDetails,
   RunHandle,
   RunResult,
@@ -19,7 +25,25 @@ export type {
   WorkflowRef,
 } from './engine/types.js';
 export { type ErrorInfo, NON_RETRIABLE_CODES, WeftError, type WeftErrorCode } from './errors.js';
-export type { AnyWeftEvent, EventListener, EventPayloads, EventType, WeftEvent } from './events/types.js';
+export type {
+  AnyEngineEvent,
+  AnyWeftEvent,
+  EngineEvent,
+  EngineEventPayloads,
+  EngineEventType,
+  EventListener,
+  EventPayloads,
+  EventType,
+  WeftEvent,
+} from './events/types.js';
+export type { BreakerPolicySettings, CircuitBreakerSettings } from './resilience/breaker-policy.js';
+export type { BreakerState, BreakerStatus } from './resilience/breaker-state.js';
+export type { CacheEntry } from './resilience/cache-store.js';
+export type { LimitSettings } from './resilience/concurrency-policy.js';
+export type { SlotRecord } from './resilience/concurrency-store.js';
+export type { DeadLetterQueue, DeadLetterReplay } from './resilience/dead-letter-queue.js';
+export type { RedisSettings } from './resilience/redis/redis-connection.js';
+export type { BreakerAdmin, CacheAdmin } from './resilience/resilience.js';
 export { builtinSkills } from './skills/builtin/index.js';
 export { loadSkillModules } from './skills/load-modules.js';
 export { SkillRegistry } from './skills/registry.js';
@@ -38,6 +62,7 @@ export {
   validateDocument,
   workflowJsonSchema,
 } from './spec/index.js';
+export type { DeadLetterFilter, DeadLetterRecord } from './store/dead-letter-types.js';
 export { openStore } from './store/open-store.js';
 export { maskUrl } from './store/store-url.js';
 export type {

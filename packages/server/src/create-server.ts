@@ -15,6 +15,7 @@ import { approvalRoutes } from './routes/approvals.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { DOCS_PREFIX, registerOpenApi } from './routes/openapi.js';
+import { runControlRoutes } from './routes/run-control.js';
 import { runHistoryRoutes } from './routes/run-history.js';
 import { runRoutes } from './routes/runs.js';
 import { streamRoutes } from './routes/stream.js';
@@ -101,6 +102,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   runHistoryRoutes(app, ctx);
   eventRoutes(app, ctx);
   approvalRoutes(app, ctx);
+  runControlRoutes(app, ctx);
   streamRoutes(app, ctx);
   healthRoutes(app, ctx);
   return app;

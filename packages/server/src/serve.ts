@@ -1,4 +1,11 @@
-import { builtinSkills, createEngine, type Engine, loadSkillModules, type Store } from '@weft/core';
+import {
+  builtinSkills,
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  loadSkillModules,
+  type Store,
+} from '@weft/core';
 import type { FastifyInstance } from 'fastify';
 import { assertSafeListen } from './auth/loopback.js';
 import { type ApiToken, parseApiTokens } from './auth/tokens.js';
@@ -15,8 +22,12 @@ export interface ServeOptions extends Omit<ServerOptions, 'engine' | 'auth' | 's
   cwd?: string;
   secrets?: Record<string, string>;
   leaseMs?: number;
+  /** See `EngineOptions.maxPauseMs`. */
+  maxPauseMs?: number;
   /** Skill modules to load, relative to `cwd`. */
   skillModules?: string[];
+  /** Circuit breakers, limits and Redis (weft.config.yaml); see `EngineOptions`. */
+  resilience?: Pick<EngineOptions, 'circuitBreakers' | 'limits' | 'redis'>;
   /** Bearer tokens; default from `WEFT_API_TOKENS` (`token:scope,...`). */
   tokens?: readonly ApiToken[];
   /** Where `WEFT_API_TOKENS` and `WEFT_ALLOW_SHELL` are read; default `process.env`. */
@@ -58,7 +69,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     cwd,
     secrets: options.secrets,
     leaseMs: options.leaseMs,
+    maxPauseMs: options.maxPauseMs,
     skills: modules,
+    ...options.resilience,
   });
   let app: FastifyInstance;
   try {

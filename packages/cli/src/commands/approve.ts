@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { currentUser } from '../args/current-user.js';
 import { parseJsonOption } from '../args/json-option.js';
 import { loadContext, withEngine } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -39,12 +39,4 @@ async function approveAction(
   await withEngine(ctx, (engine) => engine.approve(runId, stepKey, decision));
   process.stdout.write(`${approved ? 'approved' : 'rejected'} step '${stepKey}' of run ${runId}\n`);
   return EXIT.ok;
-}
-
-function currentUser(): string | undefined {
-  try {
-    return process.env.USER || process.env.USERNAME || userInfo().username;
-  } catch {
-    return undefined;
-  }
 }

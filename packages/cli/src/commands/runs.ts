@@ -1,9 +1,10 @@
 import type { RunStatus, Store } from '@weft/core';
 import { type Command, Option } from 'commander';
-import { type CliContext, loadContext, withEngine, withStore } from '../context.js';
+import { type CliContext, loadContext, withStore } from '../context.js';
 import { EXIT } from '../errors.js';
-import { reportNotStarted } from '../follow/not-started.js';
 import { exitWith, positiveInt } from './action.js';
+import { registerRunControl } from './runs-control.js';
+import { registerRerun } from './runs-rerun.js';
 
 const RUN_STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
 
@@ -15,7 +16,9 @@ interface ListOptions {
 }
 
 export function registerRuns(program: Command): void {
-  const runs = program.command('runs').description('list, inspect and resume runs in the store');
+  const runs = program
+    .command('runs')
+    .description('list, inspect, pause, resume and cancel runs in the store');
   runs
     .command('list')
     .description('list runs, newest first')
@@ -36,12 +39,8 @@ export function registerRuns(program: Command): void {
     .argument('<id>', 'run id')
     .option('--json', 'print the events as a JSON array')
     .action(exitWith(logsAction));
-  runs
-    .command('resume')
-    .description('continue an interrupted run here and follow it like `weft run`')
-    .argument('<id>', 'run id')
-    .option('--json', 'print only {"run_id","status","output","error"} on stdout')
-    .action(exitWith(resumeAction));
+  registerRunControl(runs);
+  registerRerun(runs);
 }
 
 /** The store, migrated like an engine would, for reading. */
@@ -130,21 +129,6 @@ async function logsAction(id: string, options: { json?: boolean }, command: Comm
   if (lines.length === 0) process.stderr.write(`no log lines for run ${id}\n`);
   else process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
-}
-
-async function resumeAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
-  const json = options.json === true;
-  try {
-    const ctx = await loadContext(command);
-    const { followRun } = await import('../follow/follow-run.js');
-    return await withEngine(ctx, async (engine) => {
-      const seed = (await engine.getRun(id))?.steps ?? [];
-      return followRun(engine, () => engine.resume(id), { json, seed });
-    });
-  } catch (error) {
-    const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
-    return reportNotStarted(error, { json, debug });
-  }
 }
 
 async function requireRun(ctx: CliContext, store: Store, id: string) {

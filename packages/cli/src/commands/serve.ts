@@ -35,7 +35,13 @@ async function serveAction(options: ServeOptions, command: Command): Promise<num
     cwd: ctx.cwd,
     secrets: ctx.config.secrets,
     leaseMs: ctx.config.leaseMs,
+    maxPauseMs: ctx.config.maxPauseMs,
     skillModules: ctx.config.skills,
+    resilience: {
+      circuitBreakers: ctx.config.circuitBreakers,
+      limits: ctx.config.limits,
+      redis: ctx.config.redis,
+    },
     workflowsDir: options.workflows,
     ...(options.allowShell ? { allowShell: true } : {}),
     logger: { level: ctx.config.logLevel },

@@ -13,6 +13,8 @@ export interface FollowOptions {
   json: boolean;
   /** Steps a resumed run already has, shown before its new events. */
   seed?: readonly StepRecord[];
+  /** Called once the run is known; an exit code ends the command there (the run executes elsewhere). */
+  started?(handle: RunHandle): number | undefined;
 }
 
 /**
@@ -41,6 +43,8 @@ export async function followRun(
   const interruption = catchInterruption();
   try {
     const handle = await start();
+    const stop = options.started?.(handle);
+    if (stop !== undefined) return stop;
     runId = handle.runId;
     if (options.seed) view.seed(options.seed);
     renderer = stderr.isTTY ? new TreeRenderer(view, stderr, colors) : new LineRenderer(stderr, colors);

@@ -45,6 +45,12 @@ export class LineRenderer implements RunRenderer {
         return `${at}${statusSymbol('waiting', c)} ${key} waiting${event.data.reason ? `: ${event.data.reason}` : ''}`;
       case 'step.cancelled':
         return `${at}${statusSymbol('cancelled', c)} ${key} cancelled${event.data.reason ? `: ${event.data.reason}` : ''}`;
+      case 'run.compensating':
+        return `${at}${statusSymbol('compensated', c)} rolling back: ${event.data.steps.length} step(s) to undo`;
+      case 'step.compensated':
+        return `${at}${statusSymbol('compensated', c)} ${key} compensated`;
+      case 'step.compensation_failed':
+        return `${at}${statusSymbol('failed', c)} ${key} compensation failed: ${c.red(errorLine(event.data.error))}`;
       case 'run.paused':
         return `${at}${statusSymbol('paused', c)} run paused${event.data.by ? ` by ${event.data.by}` : ''}`;
       case 'run.resumed':

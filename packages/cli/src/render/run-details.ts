@@ -1,5 +1,6 @@
 import type { EventRecord, RunRecord, StepRecord } from '@weft/core';
 import type { Colors } from './colors.js';
+import { compensationLine } from './compensation.js';
 import { clock, dateTime, errorLine, span } from './format.js';
 import { parentKey } from './run-view.js';
 import { oneLine, shorten } from './shorten.js';
@@ -25,6 +26,8 @@ export function runHeader(run: RunRecord, colors: Colors): string {
     ['error', run.error ? colors.red(oneLineError(run.error)) : '-'],
     ['parent', run.parentRunId ?? '-'],
   ];
+  const rollback = compensationLine(run, colors);
+  if (rollback !== undefined) fields.splice(8, 0, ['rollback', rollback]);
   const chained = run.meta?.chained_from as { run_id?: unknown; workflow?: unknown } | undefined;
   if (chained?.run_id)
     fields.push(['chained', `from ${String(chained.run_id)} (${String(chained.workflow)})`]);

@@ -112,6 +112,12 @@ export class RunView {
       case 'step.cancelled':
         update(step, { status: 'cancelled', note: event.data.reason });
         break;
+      case 'step.compensated':
+        update(step, { status: 'compensated', note: 'undone' });
+        break;
+      case 'step.compensation_failed':
+        step.note = `compensation failed: ${event.data.error.message}`;
+        break;
       case 'step.progress':
         step.note =
           typeof event.data.value === 'number' ? `${Math.round(event.data.value * 100)}%` : event.data.value;

@@ -2,9 +2,17 @@
 export const ENV_VARS = {
   store: 'WEFT_STORE',
   lease: 'WEFT_LEASE',
+  max_pause: 'WEFT_MAX_PAUSE',
+  dlq_retention: 'WEFT_DLQ_RETENTION',
   log_level: 'WEFT_LOG_LEVEL',
   skills: 'WEFT_SKILLS',
+  redis: 'WEFT_REDIS',
+  circuit_breakers: 'WEFT_CIRCUIT_BREAKERS',
+  limits: 'WEFT_LIMITS',
 } as const;
+
+/** Settings that are mappings: their variable holds JSON. */
+const JSON_SETTINGS: ReadonlySet<string> = new Set(['circuit_breakers', 'limits']);
 
 export const SECRET_PREFIX = 'WEFT_SECRET_';
 
@@ -20,7 +28,9 @@ export function readEnvSettings(env: Readonly<Record<string, string | undefined>
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean)
-        : value;
+        : JSON_SETTINGS.has(setting)
+          ? jsonOrText(value)
+          : value;
   }
   const secrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -37,4 +47,13 @@ export function envVarFor(path: readonly PropertyKey[]): string {
   const [setting, key] = path;
   if (setting === 'secrets' && typeof key === 'string') return `${SECRET_PREFIX}${key}`;
   return ENV_VARS[setting as keyof typeof ENV_VARS] ?? String(setting);
+}
+
+/** JSON text as its value; anything else stays text, and the schema says what was expected. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

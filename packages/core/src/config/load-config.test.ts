@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads max_pause from the file, WEFT_MAX_PAUSE over it', async () => {
+    write('weft.config.yaml', 'max_pause: 2h\n');
+    expect((await loadConfig({ cwd, env: {} })).maxPauseMs).toBe(7_200_000);
+    expect((await loadConfig({ cwd, env: { WEFT_MAX_PAUSE: '30m' } })).maxPauseMs).toBe(1_800_000);
+    const error = await configError({ cwd, env: { WEFT_MAX_PAUSE: '10' } });
+    expect(error.message).toMatch(/^WEFT_MAX_PAUSE: expected a duration with a unit/);
+  });
+
   it('falls back to weft.config.yml and treats an empty file as no settings', async () => {
     write('weft.config.yml', '# nothing yet\n');
     const config = await loadConfig({ cwd, env: {} });

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeftError } from '../errors.js';
+import type { CircuitBreakerSettings } from '../resilience/breaker-policy.js';
+import type { LimitSettings } from '../resilience/concurrency-policy.js';
+import type { RedisSettings } from '../resilience/redis/redis-connection.js';
 import { envVarFor, readEnvSettings } from './env.js';
 import { type ConfigIssue, formatPath, toConfigIssues } from './issues.js';
 import { positionOf } from './positions.js';
@@ -22,7 +25,17 @@ export interface WeftConfig {
   /** Values for `${ secrets.NAME }`. */
   secrets: Record<string, string>;
   leaseMs: number;
+  /** Longest a run may stay paused before it is cancelled (`max_pause`); undefined: no limit. */
+  maxPauseMs?: number;
+  /** Dead-letter entries older than this are removed (`dlq_retention`); undefined: kept until deleted. */
+  dlqRetentionMs?: number;
   logLevel: LogLevel;
+  /** `circuit_breakers`: breakers per target (http host or agent); undefined: none. */
+  circuitBreakers?: CircuitBreakerSettings;
+  /** `redis`: breaker states and the cache live there instead of the store. */
+  redis?: RedisSettings;
+  /** `limits`: running runs, running steps and calls per skill, across processes. */
+  limits?: LimitSettings;
 }
 
 export interface LoadConfigOptions {
@@ -67,7 +80,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<WeftC
       (fromFile.skills ?? []).map((spec) => resolve(fileDir, spec)),
     secrets: { ...fromFile.secrets, ...fromEnv.secrets },
     leaseMs: fromEnv.lease ?? fromFile.lease ?? DEFAULT_LEASE_MS,
+    maxPauseMs: fromEnv.max_pause ?? fromFile.max_pause,
+    dlqRetentionMs: fromEnv.dlq_retention ?? fromFile.dlq_retention,
     logLevel: fromEnv.log_level ?? fromFile.log_level ?? 'info',
+    circuitBreakers: fromEnv.circuit_breakers ?? fromFile.circuit_breakers,
+    redis: fromEnv.redis ?? fromFile.redis,
+    limits: fromEnv.limits ?? fromFile.limits,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import { circuitBreakersSetting, limitsSetting, redisSetting } from './resilience-settings.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -35,7 +36,12 @@ export const configFileSchema = z
       secretValue,
     ),
     lease: duration,
+    max_pause: duration,
+    dlq_retention: duration,
     log_level: z.enum(LOG_LEVELS),
+    circuit_breakers: circuitBreakersSetting,
+    redis: redisSetting,
+    limits: limitsSetting,
   })
   .partial();
 

@@ -1,4 +1,6 @@
 import { WeftError } from '../errors.js';
+import type { ResilienceSettings } from '../resilience/resilience.js';
+import { checkResilienceOptions, openResilience } from '../resilience/resilience-options.js';
 import { builtinSkills } from '../skills/builtin/index.js';
 import { loadSkillModules } from '../skills/load-modules.js';
 import { SkillRegistry } from '../skills/registry.js';
@@ -44,6 +46,14 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
       `expected maxChainLength to be an integer >= 1, got ${maxChainLength}`,
     );
   }
+  const { maxPauseMs } = options;
+  if (maxPauseMs !== undefined && !(Number.isFinite(maxPauseMs) && maxPauseMs > 0)) {
+    throw new WeftError(
+      'invalid_config',
+      `expected maxPauseMs to be a positive number (ms), got ${maxPauseMs}`,
+    );
+  }
+  checkResilienceOptions(options);
   const skills = new SkillRegistry(builtinSkills);
   for (const skill of options.skills ?? []) skills.register(skill);
   if (options.skillModules?.length) {
@@ -56,6 +66,13 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
     if (typeof options.store === 'string') await store.close().catch(() => {});
     throw WeftError.from(error, 'store_error');
   }
+  let resilience: ResilienceSettings;
+  try {
+    resilience = await openResilience(options);
+  } catch (error) {
+    if (typeof options.store === 'string') await store.close().catch(() => {});
+    throw error;
+  }
   return new WeftEngine({
     store,
     skills,
@@ -66,5 +83,16 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
     owner: options.owner ?? newOwnerId(),
     maxDepth,
     maxChainLength,
+    maxPauseMs,
+    clock: options.clock,
+    dlqRetentionMs: checkRetention(options.dlqRetentionMs),
+    resilience,
   });
+}
+
+function checkRetention(ms: number | undefined): number | undefined {
+  if (ms !== undefined && !(Number.isFinite(ms) && ms > 0)) {
+    throw new WeftError('invalid_config', `expected dlqRetentionMs to be a positive number (ms), got ${ms}`);
+  }
+  return ms;
 }

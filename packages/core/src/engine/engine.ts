@@ -1,21 +1,49 @@
 import { randomUUID } from 'node:crypto';
 import { WeftError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
-import type { AnyWeftEvent, EventType, WeftEvent } from '../events/types.js';
+import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
+import type { RunGate } from '../resilience/concurrency-gate.js';
+import { EngineDeadLetterQueue } from '../resilience/dead-letter-queue.js';
+import {
+  type BreakerAdmin,
+  type CacheAdmin,
+  Resilience,
+  type ResilienceSettings,
+} from '../resilience/resilience.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { AnySkill } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
-import type { EventRecord, RunFilter, RunRecord, Store } from '../store/types.js';
+import type {
+  EventRecord,
+  RunCommandRecord,
+  RunFilter,
+  RunRecord,
+  StepRecord,
+  Store,
+} from '../store/types.js';
 import { TERMINAL_RUN_STATUSES } from '../store/types.js';
 import { Chainer, DEFAULT_MAX_CHAIN_LENGTH } from './chaining.js';
 import { ChildRuns } from './child-runs.js';
+import type { Clock } from './clock.js';
+import { RunControl } from './control/run-control.js';
 import { prepareInput } from './inputs.js';
 import { deadLocalOwners } from './owner.js';
 import type { Plan } from './plan-types.js';
 import { createRedactor } from './redact.js';
+import { type RerunOptions, type RerunResult, rerun } from './rerun.js';
 import { RunExecutor } from './run-executor.js';
 import { SkillInvoker } from './skill-invoker.js';
-import type { Engine, RunDetails, RunHandle, RunResult, StartOptions, WorkflowRef } from './types.js';
+import type {
+  ControlOptions,
+  ControlResult,
+  Engine,
+  ResumedRun,
+  RunDetails,
+  RunHandle,
+  RunResult,
+  StartOptions,
+  WorkflowRef,
+} from './types.js';
 import type { ApprovalDecision } from './waits/approval-decision.js';
 import { approve } from './waits/approve.js';
 import type { EventInput } from './waits/cloud-event.js';
@@ -36,6 +64,14 @@ export interface EngineParts {
   maxDepth: number;
   /** Runs an `on_complete` chain may hold; see `EngineOptions.maxChainLength`. */
   maxChainLength?: number;
+  /** See `EngineOptions.maxPauseMs`. */
+  maxPauseMs?: number;
+  /** Time for retry delays and timers; see `EngineOptions.clock`. */
+  clock?: Clock;
+  /** See `EngineOptions.dlqRetentionMs`. */
+  dlqRetentionMs?: number;
+  /** Circuit breakers, limits and Redis (resilience/); see `EngineOptions.circuitBreakers`. */
+  resilience?: ResilienceSettings;
 }
 
 /** The engine: starts, resumes and recovers runs on one store. See `createEngine`. */
@@ -53,6 +89,10 @@ export class WeftEngine implements Engine {
   readonly #waits: DurableWaits;
   readonly #chainer: Chainer;
   readonly #children: ChildRuns;
+  readonly #resilience: Resilience;
+  readonly #control: RunControl;
+  /** The dead-letter queue (SPEC section 4): list, show, replay, delete, purge. */
+  readonly dlq: EngineDeadLetterQueue;
   /** Resumes in progress: a parent's `workflow` step and `recover` may ask for one child at once. */
   readonly #resuming = new Map<string, Promise<RunHandle>>();
   #closed = false;
@@ -70,7 +110,7 @@ export class WeftEngine implements Engine {
     });
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
     this.#leaseTimer.unref();
-    this.#waits = new DurableWaits({ store: parts.store });
+    this.#waits = new DurableWaits({ store: parts.store, clock: parts.clock });
     this.#chainer = new Chainer({
       store: parts.store,
       maxChainLength: parts.maxChainLength ?? DEFAULT_MAX_CHAIN_LENGTH,
@@ -87,13 +127,57 @@ export class WeftEngine implements Engine {
       maxDepth: parts.maxDepth,
       load: (path) => this.#loader.load(path),
       start: (workflow, input, options) => this.start(workflow, input, options),
-      resume: (runId) => this.resume(runId),
+      resume: (runId) => this.#continue(runId),
       cancel: (parentRunId, childRunId, reason) => {
         // A parent detached (engine closed, lease lost) leaves its child alone: both resume later.
         if (this.#running.get(parentRunId)?.executor.detached) return;
         this.#running.get(childRunId)?.executor.abort(reason);
       },
     });
+    this.#control = new RunControl({
+      store: parts.store,
+      owner: parts.owner,
+      leaseMs: parts.leaseMs,
+      maxPauseMs: parts.maxPauseMs,
+      writer: this.#writer,
+      local: (runId) => this.#running.get(runId),
+      localRunIds: () => [...this.#running.keys()],
+      starting: (runId) => this.#resuming.has(runId),
+      continue: (runId) => this.#continue(runId),
+      emit: (event) => this.#bus.emit(event),
+    });
+    this.dlq = new EngineDeadLetterQueue({
+      store: parts.store,
+      owner: parts.owner,
+      leaseMs: parts.leaseMs,
+      now: () => Date.now(),
+      retentionMs: parts.dlqRetentionMs,
+      assertOpen: () => this.#assertOpen(),
+      planFor: (run) => this.#loader.forRun(run),
+      launch: (plan, run, history) => this.#launch(plan, run, history, true),
+    });
+    this.dlq.startRetention();
+    this.#resilience = new Resilience({
+      ...parts.resilience,
+      store: parts.store,
+      owner: parts.owner,
+      leaseMs: parts.leaseMs,
+      now: parts.clock ? () => parts.clock!.now() : undefined,
+      emit: (event) => this.#bus.emitEngine(event),
+      cancelRun: async (runId, reason) => {
+        await this.cancel(runId, { reason });
+      },
+    });
+  }
+
+  /** Circuit breaker states, in the store or Redis (`weft breakers list | reset`). */
+  get breakers(): BreakerAdmin {
+    return this.#resilience.breakers;
+  }
+
+  /** Cached step results, in the store or Redis (`weft cache list | clear`). */
+  get cache(): CacheAdmin {
+    return this.#resilience.cache;
   }
 
   get owner(): string {
@@ -106,9 +190,10 @@ export class WeftEngine implements Engine {
   }
 
   on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
+  on<T extends EngineEventType>(type: T, listener: (event: EngineEvent<T>) => void): () => void;
   on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
-  on(type: EventType | '*', listener: (event: never) => void): () => void {
-    return this.#bus.on(type, listener as (event: WeftEvent) => void);
+  on(type: EventType | EngineEventType | '*', listener: (event: never) => void): () => void {
+    return this.#bus.on(type as EventType, listener as (event: WeftEvent) => void);
   }
 
   async start(workflow: WorkflowRef, input?: unknown, options: StartOptions = {}): Promise<RunHandle> {
@@ -117,9 +202,15 @@ export class WeftEngine implements Engine {
     const prepared = prepareInput(plan.name, plan.inputSchema, input);
     await this.#loader.persist(plan);
     const run = this.#newRun(plan, prepared, options, true);
+    this.#resilience.checkStart(plan, run.meta);
+    // Workflow `concurrency` and `limits.running_runs`: a run that must wait is `pending` meanwhile.
+    const gate = this.#resilience.gate(plan, run, prepared);
+    if (gate && !(await gate.open())) return this.#refuse(plan, run, gate.reason ?? 'refused');
+    if (gate && !gate.admitted)
+      Object.assign(run, { status: 'pending', meta: { ...run.meta, queued: gate.reason } });
     this.#writer.addRun(run);
     // The run, its run.started event and nothing else go in the first commit; steps wait for it.
-    const handle = this.#launch(plan, { ...run, input: prepared }, [], false);
+    const handle = this.#launch(plan, { ...run, input: prepared }, [], false, undefined, gate ?? null);
     try {
       await this.#writer.flushed();
     } catch (error) {
@@ -157,14 +248,36 @@ export class WeftEngine implements Engine {
   #startChained(runIds: string[]): void {
     for (const runId of runIds) {
       if (this.#closed) return; // recovery starts them
-      this.resume(runId).catch((error) => {
+      this.#continue(runId).catch((error) => {
         if (error instanceof WeftError && error.code === 'conflict') return;
         process.emitWarning(`chained run ${runId} did not start: ${(error as Error)?.message ?? error}`);
       });
     }
   }
 
-  resume(runId: string): Promise<RunHandle> {
+  /**
+   * Un-pauses a paused run wherever it executes, and continues an interrupted one here (its
+   * process died): see `Engine.resume`. A run running and not paused throws `conflict`.
+   */
+  resume(runId: string, options?: ControlOptions): Promise<ResumedRun> {
+    this.#assertOpen();
+    return this.#control.resume(runId, options);
+  }
+
+  /** Pauses a run, from any process sharing the store: see `Engine.pause`. */
+  pause(runId: string, options?: ControlOptions): Promise<ControlResult> {
+    this.#assertOpen();
+    return this.#control.pause(runId, options);
+  }
+
+  /** Cancels a run, from any process sharing the store: see `Engine.cancel`. */
+  cancel(runId: string, options?: ControlOptions): Promise<ControlResult> {
+    this.#assertOpen();
+    return this.#control.cancel(runId, options);
+  }
+
+  /** Claims an interrupted run and executes it here (the handle of one already executing here). */
+  #continue(runId: string): Promise<RunHandle> {
     const pending = this.#resuming.get(runId);
     if (pending) return pending;
     const resuming = this.#resume(runId).finally(() => this.#resuming.delete(runId));
@@ -201,8 +314,41 @@ export class WeftEngine implements Engine {
     }
     const plan = await this.#loader.forRun(claimed);
     const history = await this.store.getSteps(runId);
+    const control = await this.#control.startingFrom(runId);
     // A `pending` run (chained by on_complete) starts for the first time.
-    return this.#launch(plan, claimed, history, claimed.status !== 'pending');
+    return this.#launch(plan, claimed, history, claimed.status !== 'pending', control);
+  }
+
+  /**
+   * A new run of the same document that reuses what does not depend on `from`: see `Engine.rerun`.
+   */
+  rerun(runId: string, options: RerunOptions): Promise<RerunResult> {
+    this.#assertOpen();
+    return rerun(
+      {
+        store: this.store,
+        planFor: (run) => this.#loader.forRun(run),
+        start: (plan, input, seeds, meta) => this.#startSeeded(plan, input, seeds, meta),
+      },
+      runId,
+      options,
+    );
+  }
+
+  /** Starts a run whose first commit also holds `seeds(runId)`: steps it replays, not executes. */
+  async #startSeeded(
+    plan: Plan,
+    input: unknown,
+    seeds: (runId: string) => StepRecord[],
+    meta: Record<string, unknown>,
+  ): Promise<RunHandle> {
+    const run = this.#newRun(plan, input, { meta }, true);
+    const history = seeds(run.id);
+    this.#writer.addRun(run);
+    for (const step of history) this.#writer.putStep(step);
+    const handle = this.#launch(plan, { ...run, input }, history, false);
+    await this.#writer.flushed();
+    return handle;
   }
 
   async recover(): Promise<RunHandle[]> {
@@ -212,8 +358,10 @@ export class WeftEngine implements Engine {
     const handles: RunHandle[] = [];
     for (const run of interrupted) {
       if (this.#running.has(run.id)) continue;
+      // A paused run stays paused (and unowned) until someone resumes or cancels it.
+      if (await this.#control.keepsPaused(run)) continue;
       try {
-        handles.push(await this.resume(run.id));
+        handles.push(await this.#continue(run.id));
       } catch (error) {
         // Another process claimed it first: it is being recovered there.
         if (!(error instanceof WeftError && error.code === 'conflict')) throw error;
@@ -257,6 +405,8 @@ export class WeftEngine implements Engine {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#leaseTimer);
+    await this.dlq.stop();
+    await this.#control.close();
     const stopping = [...this.#running.values()];
     for (const { executor } of stopping)
       executor.detach(new WeftError('cancelled', 'the engine was closed; the run can be resumed'));
@@ -265,6 +415,7 @@ export class WeftEngine implements Engine {
     await this.#waits.close();
     for (const { executor } of stopping)
       await this.store.releaseRun(executor.runId, this.#parts.owner).catch(() => {});
+    await this.#resilience.close();
     await this.store.close();
   }
 
@@ -278,7 +429,17 @@ export class WeftEngine implements Engine {
     return createRedactor(names.map((name) => all[name]).filter((v): v is string => typeof v === 'string'));
   }
 
-  #launch(plan: Plan, run: RunRecord, history: RunDetails['steps'], resumed: boolean): RunHandle {
+  #launch(
+    plan: Plan,
+    run: RunRecord,
+    history: RunDetails['steps'],
+    resumed: boolean,
+    control?: RunCommandRecord,
+    /** Its concurrency slots; undefined: looked up here (a resumed run takes them again), null: none. */
+    admission?: RunGate | null,
+  ): RunHandle {
+    const gate =
+      admission === undefined ? this.#resilience.gate(plan, run, run.input) : (admission ?? undefined);
     const secrets: Record<string, string> = {};
     const names = plan.secrets === '*' ? Object.keys(this.#parts.secrets) : [...plan.secrets];
     for (const name of names) {
@@ -304,11 +465,55 @@ export class WeftEngine implements Engine {
         launch: (runIds) => this.#startChained(runIds),
       },
       cwd: typeof run.meta.cwd === 'string' ? run.meta.cwd : this.#parts.cwd,
+      pauseGate: this.#control.gateFor(run.id, control),
+      control,
+      store: this.store,
+      clock: this.#parts.clock,
+      resilience: this.#resilience.forRun(run),
     });
-    const result = executor.execute().finally(() => this.#running.delete(run.id));
+    const execute = () => executor.execute();
+    const started =
+      gate && !gate.admitted
+        ? gate
+            .wait(executor.signal, (reason) => executor.emit('run.queued', null, { reason }))
+            .then(execute, execute)
+        : execute();
+    const result = started.finally(() => {
+      this.#running.delete(run.id);
+      void gate?.release();
+    });
     result.catch(() => {});
     this.#running.set(run.id, { executor, result });
     return { runId: run.id, result: () => result };
+  }
+
+  /** `on_conflict: cancel_new` with the workflow's limit reached: the run is recorded cancelled, never started. */
+  async #refuse(plan: Plan, run: RunRecord, reason: string): Promise<RunHandle> {
+    const time = Date.now();
+    const error = { code: 'cancelled', message: `run ${run.id}: ${reason}` };
+    const data = { reason: error.message, by: null, durationMs: 0 };
+    this.#writer.addRun({
+      ...run,
+      status: 'cancelled',
+      endedAt: time,
+      error,
+      owner: null,
+      leaseExpiresAt: null,
+      lastSeq: 1,
+    });
+    this.#writer.addEvent({ runId: run.id, seq: 1, type: 'run.cancelled', time, stepKey: null, data });
+    await this.#writer.flushed();
+    this.#bus.emit({
+      type: 'run.cancelled',
+      runId: run.id,
+      workflow: plan.name,
+      seq: 1,
+      time,
+      stepKey: null,
+      data,
+    });
+    const result: RunResult = { runId: run.id, status: 'cancelled', output: null, error };
+    return { runId: run.id, result: async () => result };
   }
 
   #lose(runIds: string[], force = true): void {

@@ -1,4 +1,6 @@
 import type { Evaluable } from '../expr/index.js';
+import type { CachePolicy } from '../resilience/cache-policy.js';
+import type { RunConcurrency, StepConcurrency } from '../resilience/concurrency-policy.js';
 import type { RetryPolicy } from './retry.js';
 
 export type OnError = 'halt' | 'skip' | 'rollback';
@@ -16,8 +18,14 @@ export interface PlanStep<C = unknown> {
   retry: RetryPolicy | undefined;
   onError: OnError;
   catch: StepList | undefined;
+  /** Steps that undo this one, run on rollback (engine/saga.ts); keys `<step key>.compensate.<id>`. */
+  compensate?: StepList | undefined;
   output: Evaluable | undefined;
   async: boolean;
+  /** `cache:` (resilience/cache.ts); skill, agent and workflow steps. */
+  cache?: CachePolicy | undefined;
+  /** `concurrency:` (resilience/concurrency-slots.ts): a slot of its key is held during each attempt. */
+  concurrency?: StepConcurrency | undefined;
   /** Step ids read by any expression of this step, nested steps included. */
   reads: ReadonlySet<string>;
   /** What the step type compiled from its own fields. */
@@ -54,6 +62,12 @@ export interface Plan {
   onComplete: OnCompleteEntry[];
   timeoutMs: number | undefined;
   maxParallelism: number;
+  /** The workflow's `concurrency:` (resilience/concurrency-gate.ts). */
+  concurrency?: RunConcurrency | undefined;
+  /** Workflow-level `on_error`: `rollback` runs compensations for any unhandled failure. */
+  onError: 'halt' | 'rollback';
+  /** Every step of the document by id, nested ones included (saga, rerun). */
+  steps: ReadonlyMap<string, PlanStep>;
   /** Every step id in the document (steps start as `pending` in `${ steps }`). */
   stepIds: string[];
   /** Secret names read by expressions; `'*'` when an expression indexes `secrets` dynamically. */

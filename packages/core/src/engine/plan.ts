@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { WeftError } from '../errors.js';
 import { compileCondition, compileValue, type Evaluable, type References } from '../expr/index.js';
+import { compileCachePolicy } from '../resilience/cache-policy.js';
+import { compileRunConcurrency, compileStepConcurrency } from '../resilience/concurrency-policy.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
 import { MACHINE_STEP_ID, machineDefinition } from '../steps/state-machine.js';
@@ -24,8 +26,7 @@ export interface CompilePlanOptions {
 }
 
 /** Features of the format that this engine does not execute yet: refused at load, never ignored. */
-const PENDING_STEP_FIELDS = ['compensate', 'cache', 'concurrency'] as const;
-const PENDING_WORKFLOW_FIELDS = ['concurrency', 'notify'] as const;
+const PENDING_WORKFLOW_FIELDS = ['notify'] as const;
 
 export function documentHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
@@ -61,6 +62,7 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
   const defaults = (document.defaults ?? {}) as Definition;
   const limits = (document.limits ?? {}) as Definition;
   const stepIds: string[] = [];
+  const byId = new Map<string, PlanStep>();
   const workflows: WorkflowDependency[] = [];
   let secrets: Set<string> | '*' = new Set();
   const noteRefs = (refs: References) => {
@@ -71,7 +73,6 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
   for (const field of PENDING_WORKFLOW_FIELDS) {
     if (document[field] !== undefined) throw notSupported(field, `the workflow field '${field}'`);
   }
-  if (document.on_error === 'rollback') throw notSupported('on_error', "'on_error: rollback'");
 
   const compileList = (definitions: readonly Definition[], path: string): StepList => {
     const steps = definitions.map((definition, index) => compileStep(definition, `${path}[${index}]`));
@@ -100,17 +101,12 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
       baseDir: options.baseDir ?? process.cwd(),
       dependsOn: (workflow) => workflows.push({ ...workflow, at: path }),
     };
-    for (const field of PENDING_STEP_FIELDS) {
-      if (definition[field] !== undefined)
-        throw notSupported(`${path}.${field}`, `the step field '${field}'`);
-    }
-    if (definition.on_error === 'rollback') throw notSupported(`${path}.on_error`, "'on_error: rollback'");
     stepIds.push(String(definition.id));
     const usesDefaults = type.attempts === true;
     const timeout = definition.timeout ?? (usesDefaults ? defaults.timeout : undefined);
     const retry = (definition.retry ?? (usesDefaults ? defaults.retry : undefined)) as Definition | undefined;
     const compiled = type.compile(definition, ctx);
-    return {
+    const planStep: PlanStep = {
       id: String(definition.id),
       type: typeName,
       path,
@@ -123,11 +119,19 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
       catch: Array.isArray(definition.catch)
         ? ctx.compileList(definition.catch as Definition[], `${path}.catch`)
         : undefined,
+      // Not through ctx: a compensation runs at rollback, so what it reads is no need of this step.
+      compensate: Array.isArray(definition.compensate)
+        ? compileList(definition.compensate as Definition[], `${path}.compensate`)
+        : undefined,
       output: definition.output === undefined ? undefined : ctx.value(definition.output, 'output'),
       async: definition.async === true,
+      cache: compileCachePolicy(definition.cache, path, ctx),
+      concurrency: compileStepConcurrency(definition.concurrency, path, ctx.value),
       reads,
       compiled,
     };
+    byId.set(planStep.id, planStep);
+    return planStep;
   };
 
   // A state machine runs as one composite step (steps/state-machine.ts): records `states.<state>...`.
@@ -160,6 +164,9 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     onComplete: compileOnComplete(document.on_complete, noteRefs),
     timeoutMs: limits.timeout === undefined ? undefined : parseDuration(limits.timeout),
     maxParallelism: Number(limits.max_parallelism ?? 16),
+    concurrency: compileRunConcurrency(document.concurrency),
+    onError: document.on_error === 'rollback' ? 'rollback' : 'halt',
+    steps: byId,
     stepIds,
     secrets,
     workflows,

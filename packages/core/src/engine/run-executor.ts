@@ -3,11 +3,17 @@ import { type ErrorInfo, WeftError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { AnyWeftEvent, EventPayloads, EventType } from '../events/types.js';
 import type { Evaluable, Scope } from '../expr/index.js';
-import type { RunRecord, RunStatus, StepRecord } from '../store/types.js';
+import { deadLetterFor } from '../resilience/dead-letter.js';
+import type { RunCommandRecord, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
 import { abortError } from './abort.js';
 import type { PreparedChain, RunChains } from './chaining.js';
+import { applyInitial } from './control/apply-command.js';
+import { holdTimers } from './control/held-waits.js';
+import { PauseGate, type PauseInfo } from './control/pause-gate.js';
+import { cancellationOf, RunCancellation } from './control/run-cancellation.js';
 import { type ListHooks, type ListOutcome, type Outcome, runGraph, runSequence } from './list-runner.js';
 import type { Plan, PlanStep, StepList } from './plan-types.js';
+import { Saga } from './saga.js';
 import { Semaphore } from './semaphore.js';
 import { StepRunner, type StepServices } from './step-runner.js';
 import type { RunResult } from './types.js';
@@ -25,6 +31,11 @@ export interface RunExecutorOptions extends StepServices {
   resumed: boolean;
   /** `on_complete`: the runs to start are recorded in the completion's commit (engine/chaining.ts). */
   chains?: RunChains;
+  /** Run control (engine/control): the pause gate, and the run's newest command to start from. */
+  pauseGate?: PauseGate;
+  control?: RunCommandRecord;
+  /** Read when a run rolls back: compensations are ordered from what is recorded (engine/saga.ts). */
+  store: Store;
 }
 
 function newController(): AbortController {
@@ -57,8 +68,11 @@ export class RunExecutor {
   #detached = false;
   #finishing = false;
   readonly #startedAt: number;
+  readonly #gate: PauseGate;
+  readonly #saga: Saga;
 
   constructor(options: RunExecutorOptions) {
+    this.#gate = options.pauseGate ?? new PauseGate();
     this.#options = options;
     this.plan = options.plan;
     this.runId = options.run.id;
@@ -83,7 +97,10 @@ export class RunExecutor {
     };
     Object.defineProperty(this.#scope, 'now', { enumerable: true, get: () => new Date() });
     this.#steps = new StepRunner({
-      services: options,
+      services: options.waits ? { ...options, waits: holdTimers(options.waits, this.#gate) } : options,
+      pauseGate: (signal) => this.#gate.wait(signal),
+      onFinalFailure: (step, record, error, signal) => this.#failedForGood(step, record, error, signal),
+      idempotencyRunId: typeof run.meta.idempotency_run === 'string' ? run.meta.idempotency_run : undefined,
       runId: this.runId,
       workflow: run.workflow,
       signal: this.#controller.signal,
@@ -102,6 +119,38 @@ export class RunExecutor {
         );
       },
     });
+    this.#saga = new Saga({
+      plan: this.plan,
+      runId: this.runId,
+      scope: this.#scope,
+      history: async () => {
+        await options.writer.flushed();
+        const [steps, events] = await Promise.all([
+          options.store.getSteps(this.runId),
+          options.store.getEvents(this.runId),
+        ]);
+        return { steps, events };
+      },
+      record: (step) => this.#record(step),
+      emit: (type, stepKey, data) => this.emit(type, stepKey, data),
+      runList: (list, prefix, scope, signal) => this.#runList(list, prefix, scope, signal),
+      abortRun: (reason) => this.abort(reason),
+    });
+  }
+
+  /** A step failed for good: its dead-letter entry (same commit as its record), then rollback. */
+  #failedForGood(step: PlanStep, record: StepRecord, error: WeftError, signal: AbortSignal): void {
+    const entry = deadLetterFor({
+      run: this.#options.run,
+      record,
+      error,
+      attempts: this.#options.stepTypes.get(step.type)?.attempts === true,
+      cutShort: signal.aborted || this.#detached,
+      redact: this.#options.redact,
+      now: Date.now(),
+    });
+    if (entry) this.#options.writer.addDeadLetter(entry);
+    this.#saga.stepFailed(step, record.stepKey, error);
   }
 
   /**
@@ -112,6 +161,7 @@ export class RunExecutor {
     if (!force && this.#finishing) return;
     this.#detached = true;
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    this.#saga.detach(reason);
   }
 
   /** Fails running steps with `reason` and stops the run (deadline, cancel). */
@@ -119,8 +169,39 @@ export class RunExecutor {
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
   }
 
+  /** Fires when the run stops here (cancel, deadline, detach); a run queued for a slot stops waiting. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
   get detached(): boolean {
     return this.#detached;
+  }
+
+  /** Run control: no new step starts; with `announce`, records `run.paused` and status `paused`. */
+  pause(pause: PauseInfo, announce = true): boolean {
+    if (this.#controller.signal.aborted || this.#finishing || !this.#gate.close(pause)) return false;
+    if (announce) {
+      const { by, reason } = pause;
+      this.emit('run.paused', null, reason === null ? { by } : { by, reason });
+      this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status: 'paused' });
+    }
+    return true;
+  }
+
+  /** Run control: steps start again; `force` records `run.resumed` even if this process had not paused it. */
+  unpause(by: string | null, force = false): boolean {
+    if (!this.#gate.open() && !force) return false;
+    this.emit('run.resumed', null, { by });
+    this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status: 'running' });
+    return true;
+  }
+
+  /** Run control: aborts running steps; the run ends `cancelled` with who and why. */
+  cancel(reason: string | null, by: string | null): boolean {
+    if (this.#controller.signal.aborted || this.#finishing) return false;
+    this.abort(new RunCancellation(reason, by));
+    return true;
   }
 
   emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void {
@@ -181,12 +262,18 @@ export class RunExecutor {
       // A run created `pending` (chained by on_complete) starts now.
       if (run.status === 'pending') {
         const startedAt = this.#startedAt;
-        this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status: 'running', startedAt });
+        const status = this.#gate.paused ? 'paused' : 'running';
+        this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status, startedAt });
       }
+      applyInitial(this, run.status, this.#options.control);
       const outcome = await this.#runList(this.plan.root, '', this.#scope, this.#controller.signal);
-      const error = await this.#drainBackground(outcome.error);
+      const error = this.#saga.cause(await this.#drainBackground(outcome.error));
+      // A paused run ends only once it is resumed (or cancelled).
+      await this.#gate.wait(this.#controller.signal);
       if (this.#detached) throw abortError(this.#controller.signal);
-      if (error) return await this.#finish('failed', null, error);
+      const cancelled = cancellationOf(this.#controller.signal);
+      if (cancelled) return await this.#finish('cancelled', null, cancelled);
+      if (error) return await this.#finish('failed', null, await this.#saga.settle(error));
       let output: unknown = outcome.lastOutput;
       if (this.plan.output) {
         try {
@@ -198,6 +285,7 @@ export class RunExecutor {
       return await this.#finish('completed', output, undefined);
     } finally {
       if (deadline) clearTimeout(deadline);
+      this.#gate.dispose();
     }
   }
 
@@ -234,8 +322,8 @@ export class RunExecutor {
     else if (status === 'failed') this.emit('run.failed', null, { error: safeError!, durationMs });
     else
       this.emit(TERMINAL_EVENT[status] as 'run.cancelled', null, {
-        reason: safeError?.message ?? 'cancelled',
-        by: null,
+        reason: error instanceof RunCancellation ? error.why : (safeError?.message ?? 'cancelled'),
+        by: error instanceof RunCancellation ? error.by : null,
         durationMs,
       });
     this.#options.writer.patchRun({

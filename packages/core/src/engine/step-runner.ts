@@ -1,6 +1,7 @@
 import { type ErrorInfo, WeftError } from '../errors.js';
 import type { EventPayloads, EventType } from '../events/types.js';
 import type { Evaluable, Scope } from '../expr/index.js';
+import type { RunResilience } from '../resilience/run-resilience.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { SkillLogger } from '../skills/types.js';
 import type { StepTypeRegistry } from '../steps/registry.js';
@@ -16,10 +17,15 @@ import type {
   WaitService,
 } from '../steps/types.js';
 import type { StepRecord } from '../store/types.js';
-import { childSignal, raceAbort, sleep } from './abort.js';
+import { abortError, childSignal, raceAbort } from './abort.js';
+import { AttemptHistory } from './attempt-history.js';
+import { type Clock, systemClock } from './clock.js';
+import { cancellationOf } from './control/run-cancellation.js';
 import type { ListOutcome, Outcome } from './list-runner.js';
 import type { PlanStep, StepList } from './plan-types.js';
 import { retryDelay, shouldRetry } from './retry.js';
+import { waitForRetry } from './retry-wait.js';
+import { completionMeta } from './saga-scope.js';
 import type { Semaphore } from './semaphore.js';
 import type { SkillInvoker } from './skill-invoker.js';
 import type { BatchWriter } from './writer.js';
@@ -35,6 +41,10 @@ export interface StepServices {
   invoker: SkillInvoker;
   writer: BatchWriter;
   cwd: string;
+  /** Time for retry delays; default the system clock. */
+  clock?: Clock;
+  /** Cache, circuit breakers and concurrency slots of this run (resilience/); absent: none. */
+  resilience?: RunResilience;
 }
 
 export interface StepRunnerOptions {
@@ -50,9 +60,19 @@ export interface StepRunnerOptions {
   runList(list: StepList, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<ListOutcome>;
   /** Work that outlives its step; the run ends only once it has settled. */
   background(work: Promise<unknown>): void;
+  /** Resolves when a step may start: at once, or when a paused run resumes or `signal` fires (engine/control). */
+  pauseGate?(signal: AbortSignal): Promise<void>;
+  /**
+   * A step failed for good (after retries, `catch` and `on_error: skip` did not handle it), its
+   * final record just written; `signal` is its list's (aborted: the step was cut short).
+   */
+  onFinalFailure?(step: PlanStep, record: StepRecord, error: WeftError, signal: AbortSignal): void;
+  /** The run whose id starts idempotency keys (a rerun keeps its source run's); default `runId`. */
+  idempotencyRunId?: string;
 }
 
-const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled']);
+// `compensated`: done, then undone by a rollback; replayed like completed, never run again.
+const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled', 'compensated']);
 
 function errorOf(info: ErrorInfo | null): WeftError {
   const { code = 'skill_error', message = 'failed', ...details } = info ?? {};
@@ -73,9 +93,12 @@ export class StepRunner {
   readonly #last = new Map<string, StepRecord>();
   /** The last progress saved per step key by an attempt that did not finish (`ctx.checkpoint`). */
   readonly #checkpoints = new Map<string, { attempt: number; value: unknown }>();
+  /** Retries pending when the process stopped, dead-letter replays and their edited inputs. */
+  readonly #history: AttemptHistory;
 
   constructor(options: StepRunnerOptions) {
     this.#o = options;
+    this.#history = new AttemptHistory(options.history);
     for (const record of options.history) {
       this.#attempts.set(record.stepKey, Math.max(this.#attempts.get(record.stepKey) ?? 0, record.attempt));
       const saved = record.meta?.checkpoint;
@@ -108,6 +131,7 @@ export class StepRunner {
     try {
       const done = this.#done.get(key);
       if (done) return this.#replay(step, done, key, scope, signal);
+      await this.#o.pauseGate?.(signal);
       if (signal.aborted) return this.#cancelled(step, key, scope, signal);
       if (step.when && !this.#evaluate(step.when, scope, key)) {
         return this.#finalise(
@@ -130,6 +154,8 @@ export class StepRunner {
     const key = keyPrefix + step.id;
     const done = this.#done.get(key);
     if (done) return this.#replay(step, done, key, scope, this.#o.signal);
+    // A cancelled run cancels its steps not started, rather than blocking them.
+    if (cancellationOf(this.#o.signal)) return this.#cancelled(step, key, scope, this.#o.signal);
     this.#o.emit('step.blocked', key, { stepId: step.id, type: step.type, by });
     return this.#finalise(step, key, scope, 0, { status: 'blocked', output: null }, { by }, false);
   }
@@ -147,7 +173,7 @@ export class StepRunner {
   }
 
   #replay(step: PlanStep, record: StepRecord, key: string, scope: Scope, signal: AbortSignal): Outcome {
-    const status = record.status === 'failed' ? 'failed' : (record.status as Outcome['status']);
+    const status = record.status === 'compensated' ? 'completed' : (record.status as Outcome['status']);
     if (status === 'completed') {
       const ctx: ReplayContext = {
         stepKey: key,
@@ -263,28 +289,53 @@ export class StepRunner {
 
   async #attemptLoop(step: PlanStep, key: string, scope: Scope, listSignal: AbortSignal): Promise<Outcome> {
     const type = this.#o.services.stepTypes.get(step.type) as StepType;
+    // A retry pending when the process stopped: its timer is kept, so the schedule goes on.
+    let failure = this.#history.takePendingFailure(key);
+    let resumed = failure !== undefined;
     for (;;) {
+      if (failure) {
+        const attempt = this.#attempts.get(key) ?? 0;
+        // After a dead-letter replay, attempts count against the policy from the replay on.
+        const counted = attempt - this.#history.retryBase(key);
+        const policy = step.retry;
+        if (!policy || listSignal.aborted || !shouldRetry(policy, failure, counted)) {
+          return this.#afterFailure(step, key, scope, attempt, failure, listSignal);
+        }
+        const delayMs = retryDelay(policy, counted, failure);
+        if (!resumed) {
+          this.#o.emit('step.retrying', key, {
+            stepId: step.id,
+            type: step.type,
+            attempt,
+            delayMs,
+            error: failure.toInfo(),
+          });
+        }
+        resumed = false;
+        try {
+          const { runId, workflow, services } = this.#o;
+          const clock = services.clock ?? systemClock;
+          await waitForRetry({
+            waits: services.waits,
+            clock,
+            runId,
+            workflow,
+            stepKey: key,
+            attempt,
+            delayMs,
+            signal: listSignal,
+          });
+          await this.#o.pauseGate?.(listSignal);
+          if (listSignal.aborted) throw abortError(listSignal);
+        } catch {
+          return this.#afterFailure(step, key, scope, attempt, failure, listSignal);
+        }
+      }
       const attempt = (this.#attempts.get(key) ?? 0) + 1;
       this.#attempts.set(key, attempt);
       const result = await this.#attempt(step, type, key, attempt, scope, listSignal);
       if (!(result instanceof WeftError)) return result;
-      const policy = step.retry;
-      if (!policy || listSignal.aborted || !shouldRetry(policy, result, attempt)) {
-        return this.#afterFailure(step, key, scope, attempt, result, listSignal);
-      }
-      const delayMs = retryDelay(policy, attempt, result);
-      this.#o.emit('step.retrying', key, {
-        stepId: step.id,
-        type: step.type,
-        attempt,
-        delayMs,
-        error: result.toInfo(),
-      });
-      try {
-        await sleep(delayMs, listSignal);
-      } catch {
-        return this.#afterFailure(step, key, scope, attempt, result, listSignal);
-      }
+      failure = result;
     }
   }
 
@@ -302,6 +353,11 @@ export class StepRunner {
     const { writer } = this.#o.services;
     // A step's side effects start only after what it may depend on is committed.
     if (writer.pending) await writer.flushed();
+    const exit = await this.#enterSlots(step, key, { attempt, scope, leaf, signal: listSignal });
+    if (exit instanceof WeftError) {
+      if (leaf) this.#o.slots.release();
+      return exit;
+    }
     const startedAt = Date.now();
     const base: StepRecord = {
       runId: this.#o.runId,
@@ -326,12 +382,15 @@ export class StepRunner {
       () => `step '${key}' timed out after ${step.timeoutMs}ms (attempt ${attempt})`,
     );
     try {
-      const ctx = this.#context(key, attempt, scope, { signal, listSignal }, base);
+      const ctx = this.#context(key, attempt, scope, { signal, listSignal, step }, base);
       const result = await raceAbort(type.execute(step, ctx), signal);
       let output = result.output;
       if (step.output) output = this.#evaluate(step.output, { ...scope, result: output }, key);
       const endedAt = Date.now();
-      this.#put({ ...base, status: 'completed', endedAt, output, meta: result.meta ?? null });
+      const done = completionMeta(step, scope, result.meta);
+      const cache = base.meta?.cache;
+      const meta = cache === undefined ? done : { ...done, cache, cache_key: base.meta?.cache_key };
+      this.#put({ ...base, status: 'completed', endedAt, output, meta });
       this.#o.emit('step.completed', key, {
         stepId: step.id,
         type: step.type,
@@ -361,6 +420,7 @@ export class StepRunner {
       return error;
     } finally {
       dispose();
+      exit?.();
       if (leaf) this.#o.slots.release();
     }
   }
@@ -369,18 +429,21 @@ export class StepRunner {
     key: string,
     attempt: number,
     scope: Scope,
-    { signal, listSignal }: { signal: AbortSignal; listSignal: AbortSignal },
+    { signal, listSignal, step }: { signal: AbortSignal; listSignal: AbortSignal; step: PlanStep },
     base: StepRecord,
   ): StepContext {
     const logger = this.#logger(key);
+    // A dead-letter replay with an edited input: it replaces what the step resolves.
+    const replayed = this.#history.replayInput(key);
+    const inputOf = (input: unknown) => (replayed ? replayed.input : input);
     const recordInput = (input: unknown) => {
-      base.input = input;
+      base.input = inputOf(input);
       this.#put({ ...base });
     };
     const skillContext = {
       signal,
       logger,
-      idempotencyKey: `${this.#o.runId}:${key}`,
+      idempotencyKey: `${this.#o.idempotencyRunId ?? this.#o.runId}:${key}`,
       attempt,
       runId: this.#o.runId,
       stepKey: key,
@@ -400,7 +463,20 @@ export class StepRunner {
       logger,
       evaluate: (value) => this.#evaluate(value, scope, key),
       recordInput,
-      runSkill: (name, input) => this.#o.services.invoker.invoke(name, input, skillContext),
+      runSkill: (name, input) => {
+        const invoke = () => this.#o.services.invoker.invoke(name, inputOf(input), skillContext);
+        return this.#runSkill({
+          step,
+          key,
+          attempt,
+          scope,
+          base,
+          name,
+          input: inputOf(input),
+          signal,
+          invoke,
+        });
+      },
       iterateSkill: (name, input, stop) =>
         this.#o.services.invoker.iterate(name, input, { ...skillContext, signal: stop ?? signal }),
       setVars: (values) => this.#setVars(values),
@@ -408,7 +484,8 @@ export class StepRunner {
       runList: (list, options) =>
         this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
       wait: (request) => this.#wait(key, request, signal),
-      runWorkflow: (request) => this.#runWorkflow(base, request, signal),
+      runWorkflow: (request) =>
+        this.#runWorkflow(base, { ...request, input: inputOf(request.input) }, signal),
       checkpoint: this.#checkpoints.get(key)?.value,
       saveCheckpoint: (value) => {
         base.meta = { ...base.meta, checkpoint: value };
@@ -463,6 +540,87 @@ export class StepRunner {
     return outcome;
   }
 
+  /**
+   * Concurrency slots of an attempt (resilience/): its `concurrency` key and `limits.running_steps`.
+   * Returns their release, or the error that ended the wait (cancelled, a bad key expression).
+   */
+  async #enterSlots(
+    step: PlanStep,
+    key: string,
+    at: { attempt: number; scope: Scope; leaf: boolean; signal: AbortSignal },
+  ): Promise<(() => void) | WeftError | undefined> {
+    const resilience = this.#o.services.resilience;
+    if (!resilience) return undefined;
+    try {
+      return await resilience.enterStep(step, at.leaf, (value) => this.#evaluate(value, at.scope, key), {
+        signal: at.signal,
+        onQueued: (reason) => this.#queued(step, key, at.attempt, reason),
+      });
+    } catch (error) {
+      return WeftError.from(error, 'cancelled');
+    }
+  }
+
+  /** A skill call through the run's cache, per-skill limit and circuit breaker (resilience/). */
+  #runSkill(call: {
+    step: PlanStep;
+    key: string;
+    attempt: number;
+    scope: Scope;
+    base: StepRecord;
+    name: string;
+    input: unknown;
+    signal: AbortSignal;
+    invoke: () => Promise<unknown>;
+  }): Promise<unknown> {
+    const resilience = this.#o.services.resilience;
+    if (!resilience) return call.invoke();
+    const { step, key, base } = call;
+    return resilience.callSkill({
+      step,
+      stepKey: key,
+      name: call.name,
+      input: call.input,
+      signal: call.signal,
+      invoke: call.invoke,
+      evaluate: (value) => this.#evaluate(value, call.scope, key),
+      onCache: (outcome, cacheKey) => {
+        base.meta = { ...base.meta, cache: outcome, cache_key: cacheKey };
+        if (outcome === 'hit')
+          this.#o.emit('step.cache_hit', key, { stepId: step.id, type: step.type, key: cacheKey });
+      },
+      onQueued: (reason) => this.#queued(step, key, call.attempt, reason),
+      onAdmitted: () => {
+        const last = this.#last.get(key);
+        if (last?.status === 'pending') this.#put({ ...last, status: 'running', meta: base.meta });
+      },
+    });
+  }
+
+  /** A step waiting for a concurrency slot: `pending` with the reason in its meta, and `step.waiting`. */
+  #queued(step: PlanStep, key: string, attempt: number, reason: string): void {
+    const last = this.#last.get(key);
+    this.#put(
+      last?.attempt === attempt && last.status === 'running'
+        ? { ...last, status: 'pending', meta: { ...last.meta, reason } }
+        : {
+            runId: this.#o.runId,
+            stepKey: key,
+            attempt,
+            stepId: step.id,
+            type: step.type,
+            status: 'pending',
+            startedAt: null,
+            endedAt: null,
+            input: null,
+            output: null,
+            error: null,
+            meta: { reason },
+          },
+    );
+    this.#o.emit('step.waiting', key, { stepId: step.id, type: step.type, reason });
+  }
+
   #logger(key: string): SkillLogger {
     const log =
       (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
@@ -504,7 +662,7 @@ export class StepRunner {
           endedAt: Date.now(),
           output: handled.lastOutput,
           error: info,
-          meta: { caught: true },
+          meta: completionMeta(step, scope, { caught: true }),
         });
         this.#publish(step, scope, 'completed', handled.lastOutput, info, attempt);
         return { status: 'completed', output: handled.lastOutput };
@@ -527,13 +685,15 @@ export class StepRunner {
       this.#publish(step, scope, 'skipped', null, info, attempt);
       return { status: 'skipped', output: null };
     }
-    this.#put({
+    const final: StepRecord = {
       ...last,
       status: 'failed',
       output: null,
       error: error.toInfo(),
       meta: { ...last.meta, final: true },
-    });
+    };
+    this.#put(final);
+    this.#o.onFinalFailure?.(step, final, error, signal);
     this.#publish(step, scope, 'failed', null, error.toInfo(), attempt);
     return { status: 'failed', output: null, error };
   }

@@ -1,7 +1,12 @@
 import type { ErrorInfo } from '../errors.js';
-import type { AnyWeftEvent, EventType, WeftEvent } from '../events/types.js';
+import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
+import type { DeadLetterQueue } from '../resilience/dead-letter-queue.js';
+import type { BreakerAdmin, CacheAdmin } from '../resilience/resilience.js';
+import type { ResilienceOptionsInput } from '../resilience/resilience-options.js';
 import type { AnySkill } from '../skills/types.js';
 import type { EventRecord, RunFilter, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
+import type { Clock } from './clock.js';
+import type { RerunOptions, RerunResult } from './rerun.js';
 import type { ApprovalDecision } from './waits/approval-decision.js';
 import type { EventInput } from './waits/cloud-event.js';
 import type { SendEventOptions, SendEventResult } from './waits/send-event.js';
@@ -12,7 +17,7 @@ export type WorkflowRef =
   | { source: string; path?: string }
   | { document: Record<string, unknown>; path?: string };
 
-export interface EngineOptions {
+export interface EngineOptions extends ResilienceOptionsInput {
   /** A Store, or a store URL: `sqlite:<path>`, `sqlite::memory:`, `postgres://...`. */
   store: Store | string;
   skills?: AnySkill[];
@@ -33,6 +38,12 @@ export interface EngineOptions {
    * the chain longer is refused with `max_chain_length_exceeded`, recorded on the run that chains.
    */
   maxChainLength?: number;
+  /** Longest a run may stay paused; a run paused longer is cancelled (the reason says so). Default: no limit. */
+  maxPauseMs?: number;
+  /** Dead-letter entries older than this are removed at start and daily (`dlq_retention`); default: kept. */
+  dlqRetentionMs?: number;
+  /** Time for retry delays and durable timers; default the system clock (tests: `SimulatedClock`). */
+  clock?: Clock;
 }
 
 export interface StartOptions {
@@ -55,6 +66,33 @@ export interface RunHandle {
   result(): Promise<RunResult>;
 }
 
+/** Who asks for a pause, resume or cancel, and why; both are recorded with the run's events. */
+export interface ControlOptions {
+  by?: string;
+  reason?: string;
+}
+
+/** Where a pause or cancel took effect. */
+export interface ControlResult {
+  runId: string;
+  /**
+   * `here`: this process applied it (it executes the run, or nobody did and it took the run over);
+   * `owner`: it is stored for the process executing the run, which applies it within a second.
+   */
+  appliedBy: 'here' | 'owner';
+  /** The process executing the run when `appliedBy` is `owner`, else this one. */
+  owner: string | null;
+}
+
+/** What `engine.resume` did: un-paused the run, continued it here, or both. */
+export interface ResumedRun extends RunHandle {
+  /** True when the run was paused and this call resumed it. */
+  readonly unpaused: boolean;
+  /** True when the run executes in this process; false: `owner` executes it and `result()` follows the store. */
+  readonly local: boolean;
+  readonly owner: string | null;
+}
+
 export interface RunDetails {
   run: RunRecord;
   steps: StepRecord[];
@@ -64,13 +102,48 @@ export interface RunDetails {
 
 export interface Engine {
   readonly store: Store;
+  /** Circuit breaker states, shared through the store or Redis (`weft breakers`). */
+  readonly breakers: BreakerAdmin;
+  /** Cached step results, in the store or Redis (`weft cache`). */
+  readonly cache: CacheAdmin;
   registerSkill(skill: AnySkill): this;
   /** Validates and starts a run; a bad document or input throws WeftError before anything is stored. */
   start(workflow: WorkflowRef, input?: unknown, options?: StartOptions): Promise<RunHandle>;
-  /** Continues an interrupted run (its process died); completed steps are not executed again. */
-  resume(runId: string): Promise<RunHandle>;
-  /** Resumes every interrupted run in the store. */
+  /**
+   * Resumes a run, from any process sharing the store: a paused run is un-paused (where it
+   * executes; `run.resumed` records `by`), and an interrupted run (its process died, or nobody
+   * executes it) continues here; completed steps are not executed again. A run that is running and
+   * not paused, that ended, or that is being cancelled throws `conflict`; an unknown one `not_found`.
+   * @example const run = await engine.resume(runId, { by: 'ada' }); if (run.local) await run.result();
+   */
+  resume(runId: string, options?: ControlOptions): Promise<ResumedRun>;
+  /**
+   * Pauses a run, from any process: its running steps finish, no new step starts, its timers are
+   * held; status `paused`, `run.paused` with `by`. It stays paused across restarts until resumed or
+   * cancelled. A run that ended, is paused or is being cancelled throws `conflict`, the store unchanged.
+   * @example await engine.pause(runId, { by: 'ada', reason: 'deploy window' })
+   */
+  pause(runId: string, options?: ControlOptions): Promise<ControlResult>;
+  /**
+   * Cancels a run, from any process: running skills get their AbortSignal (shell process groups
+   * are killed), steps not started are `cancelled`, child runs are cancelled; status `cancelled`,
+   * `run.cancelled` with `reason` and `by`. Resolves once the run has ended when this process
+   * applies it, else once the command is stored. Cancelling twice, or a run that ended, throws `conflict`.
+   * @example await engine.cancel(runId, { by: 'ada', reason: 'wrong input' })
+   */
+  cancel(runId: string, options?: ControlOptions): Promise<ControlResult>;
+  /** Resumes every interrupted run in the store; paused runs stay paused (one paused past `maxPauseMs` is cancelled). */
   recover(): Promise<RunHandle[]>;
+  /**
+   * Starts a new run of an ended run's document (same stored hash) that reuses the recorded results
+   * of every step that does not depend on `from` (through `needs`, list order and expressions), and
+   * executes `from` and everything downstream. `dryRun` only says which steps would run again and
+   * which are reused. An unknown run or step key throws `not_found`, a run not ended `conflict`.
+   * @example const { execute, reuse, run } = await engine.rerun(runId, { from: 'charge' });
+   */
+  rerun(runId: string, options: RerunOptions): Promise<RerunResult>;
+  /** The dead-letter queue: steps that failed for good, to list, replay, delete or purge. */
+  readonly dlq: DeadLetterQueue;
   getRun(runId: string): Promise<RunDetails | undefined>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   getEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
@@ -91,6 +164,8 @@ export interface Engine {
    */
   approve(runId: string, stepKey: string, decision: ApprovalDecision): Promise<void>;
   on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
+  /** Engine-level events (`breaker.opened`, ...): only typed listeners get them, not `'*'`. */
+  on<T extends EngineEventType>(type: T, listener: (event: EngineEvent<T>) => void): () => void;
   on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
   /** Waits for in-flight commits, releases leases of runs still going, closes the store. */
   close(): Promise<void>;

@@ -1,4 +1,12 @@
-import type { EventRecord, RunPatch, RunRecord, StepRecord, Store, WriteBatch } from '../store/types.js';
+import type {
+  DeadLetterRecord,
+  EventRecord,
+  RunPatch,
+  RunRecord,
+  StepRecord,
+  Store,
+  WriteBatch,
+} from '../store/types.js';
 
 interface Waiter {
   resolve(): void;
@@ -15,6 +23,7 @@ export class BatchWriter {
   #patches = new Map<string, RunPatch>();
   #steps = new Map<string, StepRecord>();
   #events: EventRecord[] = [];
+  #deadLetters: DeadLetterRecord[] = [];
   #waiters: Waiter[] = [];
   #scheduled = false;
   #running: Promise<void> | undefined;
@@ -26,7 +35,8 @@ export class BatchWriter {
   ) {}
 
   get pending(): boolean {
-    return this.#newRuns.length + this.#patches.size + this.#steps.size + this.#events.length > 0;
+    const records = this.#newRuns.length + this.#patches.size + this.#steps.size + this.#events.length;
+    return records + this.#deadLetters.length > 0;
   }
 
   addRun(run: RunRecord): void {
@@ -49,6 +59,12 @@ export class BatchWriter {
 
   addEvent(event: EventRecord): void {
     this.#events.push(event);
+    this.#schedule();
+  }
+
+  /** A step that failed for good: add it in the same turn as its final record, so both commit together. */
+  addDeadLetter(entry: DeadLetterRecord): void {
+    this.#deadLetters.push(entry);
     this.#schedule();
   }
 
@@ -81,10 +97,12 @@ export class BatchWriter {
       steps: [...this.#steps.values()],
       events: this.#events,
     };
+    if (this.#deadLetters.length > 0) batch.deadLetters = this.#deadLetters;
     this.#newRuns = [];
     this.#patches = new Map();
     this.#steps = new Map();
     this.#events = [];
+    this.#deadLetters = [];
     this.#running = this.store.commit(batch).then(
       (result) => {
         if (result.lostRuns.length > 0) this.onLostRuns(result.lostRuns);

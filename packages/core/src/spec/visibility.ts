@@ -65,6 +65,10 @@ export class Visibility {
     if (node === from)
       return `step '${target}' cannot refer to itself here (only in its output, catch and compensate)`;
     if (encloses(node, from)) return `step '${target}' encloses this step and has not finished when it runs`;
+    const undone = compensationOwner(from);
+    if (undone) {
+      return `step '${target}' is outside the scope of this compensation of '${undone.id}': it sees '${undone.id}', what is nested in it, and the steps that can have run before it`;
+    }
     if (node.list !== from.list) return generic;
     if (from.list.role === 'parallel')
       return `step '${target}' runs at the same time as '${from.id}' (both are in a parallel step)`;
@@ -109,4 +113,12 @@ export class Visibility {
 
 function addSubtree(into: Set<string>, node: StepNode): void {
   for (const step of subtree(node)) if (step.id !== undefined) into.add(step.id);
+}
+
+/** The step a compensation undoes, when `node` stands in (or under) a `compensate` list. */
+function compensationOwner(node: StepNode): StepNode | undefined {
+  for (let list: StepList | undefined = node.list; list; list = list.owner?.list) {
+    if (list.role === 'compensate') return list.owner;
+  }
+  return undefined;
 }

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeBreakerStateConformance } from '../resilience/breaker-state.conformance.js';
+import { describeCacheStoreConformance } from '../resilience/cache-store.conformance.js';
+import { describeCommandsConformance } from './commands.conformance.js';
+import { describeDeadLettersConformance } from './dead-letters.conformance.js';
 import { MIGRATIONS } from './migrations/all-migrations.js';
+import { describeSlotsConformance } from './slots.conformance.js';
 import type { EventRecord, RunPatch, RunRecord, StepRecord, Store, WriteBatch } from './types.js';
 import { describeWaitsConformance } from './waits.conformance.js';
 
@@ -495,5 +500,15 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     describeWaitsConformance(() => store);
+    describe('resilience', () => {
+      beforeEach(async () => {
+        await store.migrate();
+      });
+      describeBreakerStateConformance(() => store.breakers);
+      describeCacheStoreConformance(() => store.cache);
+      describeSlotsConformance(() => store);
+    });
+    describeDeadLettersConformance(() => store);
+    describeCommandsConformance(() => store);
   });
 }

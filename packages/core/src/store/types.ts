@@ -1,4 +1,10 @@
 import type { ErrorInfo } from '../errors.js';
+import type { BreakerStateStore } from '../resilience/breaker-state.js';
+import type { CacheStore } from '../resilience/cache-store.js';
+import type { SlotStore } from '../resilience/concurrency-store.js';
+import type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
+
+export type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
 
 export type RunStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 export type StepStatus =
@@ -98,6 +104,8 @@ export interface WriteBatch {
   runPatches: RunPatch[];
   steps: StepRecord[];
   events: EventRecord[];
+  /** Steps that failed for good, written with their final record (run fence as for steps). */
+  deadLetters?: DeadLetterRecord[];
 }
 
 export interface CommitResult {
@@ -207,6 +215,25 @@ export interface TakeEvent {
   now: number;
 }
 
+export type RunCommandKind = 'pause' | 'resume' | 'cancel';
+
+/** A run-control request (engine/control), written by any process for the run's owner to apply. */
+export interface NewRunCommand {
+  runId: string;
+  kind: RunCommandKind;
+  /** Who asked; null when the engine did (maximum pause reached). */
+  by: string | null;
+  reason: string | null;
+  createdAt: number;
+}
+
+export interface RunCommandRecord extends NewRunCommand {
+  /** Assigned by the store, increasing; each command follows the previous one of its run. */
+  id: number;
+  /** When the process executing the run acted on it; null until then. */
+  appliedAt: number | null;
+}
+
 /**
  * The one persistence interface of Weft. Both backends (sqlite, postgres) pass one conformance
  * suite. All times are milliseconds since the epoch.
@@ -274,6 +301,42 @@ export interface Store {
    * Returns false, changing nothing, when the event was taken or the wait ended first.
    */
   takeEvent(take: TakeEvent): Promise<boolean>;
+
+  /**
+   * Stores a run-control command when the run has not ended and its newest command is still the
+   * one with id `after` (0: it has none). Returns it, or undefined, changing nothing, when the run
+   * is unknown or has ended, or another command came first (read again and decide again).
+   * @example const cmd = await store.addRunCommand({ runId, kind: 'pause', by: 'ada', reason: null, createdAt: Date.now() }, 0);
+   */
+  addRunCommand(command: NewRunCommand, after: number): Promise<RunCommandRecord | undefined>;
+  /** The newest command of a run, applied or not. */
+  lastRunCommand(runId: string): Promise<RunCommandRecord | undefined>;
+  /** Commands of these runs not applied yet, oldest first. */
+  listPendingCommands(runIds: readonly string[]): Promise<RunCommandRecord[]>;
+  /** Marks the run's commands with id <= `upToId` applied at `at` (those not applied yet). */
+  markCommandsApplied(runId: string, upToId: number, at: number): Promise<void>;
+
+  /** Dead-letter entries matching every given filter, newest first. */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetterRecord[]>;
+  getDeadLetter(id: string): Promise<DeadLetterRecord | undefined>;
+  /** Deletes one entry; false when there was none. */
+  deleteDeadLetter(id: string): Promise<boolean>;
+  /** Deletes the entries created before `before` (of `workflow` only, when given); returns how many. */
+  purgeDeadLetters(before: number, workflow?: string): Promise<number>;
+  /**
+   * A failed run goes back to running, owned by `owner`: its error, output and end are cleared,
+   * `steps` are written, and its dead-letter entries are deleted, all at once. Returns the run, or
+   * undefined, changing nothing, when it is unknown or not `failed`.
+   * @example await store.reopenRun({ runId, owner, leaseMs: 30_000, now: Date.now(), deadlineAt: null, steps })
+   */
+  reopenRun(reopen: ReopenRun): Promise<RunRecord | undefined>;
+
+  /** Circuit breaker states (resilience/breakers.ts), unless Redis keeps them. */
+  readonly breakers: BreakerStateStore;
+  /** Cached step results (resilience/cache.ts), unless Redis keeps them. */
+  readonly cache: CacheStore;
+  /** Concurrency slots (resilience/concurrency-slots.ts). */
+  readonly slots: SlotStore;
 
   close(): Promise<void>;
 }

@@ -20,6 +20,11 @@ export function parseDuration(value: unknown): number {
     );
   }
   const text = value.trim();
+  if (text.startsWith('-')) {
+    throw new Error(
+      `expected a duration of 0 or more such as '${text.slice(1)}', got the negative '${text}'`,
+    );
+  }
   if (/^\d+(\.\d+)?$/.test(text)) {
     throw new Error(
       `expected a duration with a unit, got '${text}' (did you mean '${text}s' or '${text}ms'?)`,

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../clock.js';
+
 /** setTimeout's limit (about 24.8 days); a later deadline is reached in several hops. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -6,20 +8,20 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * Returns a function that cancels it.
  * @example const cancel = atDeadline(Date.now() + 50, () => console.log('due'));
  */
-export function atDeadline(until: number, fire: () => void, now: () => number = Date.now): () => void {
-  let timer: NodeJS.Timeout | undefined;
+export function atDeadline(until: number, fire: () => void, clock: Clock = systemClock): () => void {
+  let timer: unknown;
   const arm = () => {
-    const delay = until - now();
+    const delay = until - clock.now();
     if (delay <= 0) {
       timer = undefined;
       fire();
       return;
     }
-    timer = setTimeout(arm, Math.min(delay, MAX_DELAY_MS));
+    timer = clock.setTimeout(arm, Math.min(delay, MAX_DELAY_MS));
   };
   arm();
   return () => {
-    if (timer) clearTimeout(timer);
+    if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
   };
 }

@@ -3,6 +3,7 @@ import type { CloudEvent, WaitOutcome, WaitService } from '../../steps/types.js'
 import type { InboxRecord, Store } from '../../store/types.js';
 import { encodeEventTypes } from '../../store/wait-rows.js';
 import { abortError } from '../abort.js';
+import { type Clock, systemClock } from '../clock.js';
 import { atDeadline } from './deadline-timer.js';
 import { newWaitToken } from './wait-token.js';
 
@@ -24,6 +25,8 @@ export interface DurableWaitsOptions {
   /** How often open event and approval waits look for what other processes wrote; default 250 ms. */
   pollMs?: number;
   now?: () => number;
+  /** Time and timers (deadlines); default the system clock, with `now` when given. */
+  clock?: Clock;
 }
 
 /** Default polling interval: other processes' events and decisions arrive within about this long. */
@@ -44,6 +47,7 @@ export class DurableWaits implements WaitService {
   readonly #store: Store;
   readonly #pollMs: number;
   readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #pending = new Map<string, Pending>();
   #poller: NodeJS.Timeout | undefined;
   #checking: Promise<void> | undefined;
@@ -53,7 +57,8 @@ export class DurableWaits implements WaitService {
   constructor(options: DurableWaitsOptions) {
     this.#store = options.store;
     this.#pollMs = options.pollMs ?? WAIT_POLL_MS;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock);
+    this.#now = () => this.#clock.now();
   }
 
   async wait(request: Request, signal: AbortSignal): Promise<WaitOutcome> {
@@ -127,7 +132,7 @@ export class DurableWaits implements WaitService {
   }
 
   #arm(pending: Pending, until: number): () => void {
-    return atDeadline(until, () => void this.#expire(pending), this.#now);
+    return atDeadline(until, () => void this.#expire(pending), this.#clock);
   }
 
   async #expire(pending: Pending): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
+import type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from '../dead-letter-types.js';
 import { MIGRATIONS } from '../migrations/all-migrations.js';
 import { checkRollbackCount } from '../migrations/migration.js';
 import {
@@ -21,7 +22,9 @@ import type {
   InboxRecord,
   InboxTarget,
   MigrationState,
+  NewRunCommand,
   NewWait,
+  RunCommandRecord,
   RunFilter,
   RunRecord,
   StepRecord,
@@ -31,10 +34,15 @@ import type {
   WaitRecord,
   WriteBatch,
 } from '../types.js';
+import { PostgresBreakers } from './postgres-breakers.js';
+import { PostgresCache } from './postgres-cache.js';
+import { postgresCommands as commands } from './postgres-commands.js';
 import { commitPostgresBatch } from './postgres-commit.js';
+import { postgresDeadLetters as deadLetters } from './postgres-dead-letters.js';
 import { postgresStoreError } from './postgres-errors.js';
 import { PostgresMigrator } from './postgres-migrator.js';
 import { connectPostgres, inTransaction, type PostgresStoreOptions } from './postgres-pool.js';
+import { PostgresSlots } from './postgres-slots.js';
 import { listRunsQuery, PG_STATEMENTS } from './postgres-sql.js';
 import { postgresWaits as waits } from './postgres-waits.js';
 
@@ -55,6 +63,9 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly migrator: PostgresMigrator;
   private closed = false;
+  readonly breakers: PostgresBreakers;
+  readonly cache: PostgresCache;
+  readonly slots: PostgresSlots;
 
   private constructor(
     private readonly pool: Pool,
@@ -62,6 +73,10 @@ export class PostgresStore implements Store {
     readonly url: string,
   ) {
     this.migrator = new PostgresMigrator(pool, MIGRATIONS);
+    const guard = <T>(work: () => Promise<T>): Promise<T> => this.guard(work);
+    this.breakers = new PostgresBreakers(pool, guard);
+    this.cache = new PostgresCache(pool, guard);
+    this.slots = new PostgresSlots(pool, guard);
   }
 
   /** Connects (creating the schema if one is named) without migrating. */
@@ -100,7 +115,11 @@ export class PostgresStore implements Store {
   async commit(batch: WriteBatch): Promise<CommitResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.pool, (client) => commitPostgresBatch(client, batch));
+        return await inTransaction(this.pool, async (client) => {
+          const result = await commitPostgresBatch(client, batch);
+          if (batch.deadLetters?.length) await deadLetters.insert(client, batch.deadLetters, batch.owner);
+          return result;
+        });
       } catch (error) {
         // A deadlock (e.g. with a lease renewal touching the same runs) rolled everything back: retry.
         if (attempt < 3 && RETRIABLE_CODES.has((error as { code?: string }).code ?? '')) continue;
@@ -198,6 +217,42 @@ export class PostgresStore implements Store {
 
   async takeEvent(take: TakeEvent): Promise<boolean> {
     return this.guard(() => waits.takeEvent(this.pool, take));
+  }
+
+  async addRunCommand(command: NewRunCommand, after: number): Promise<RunCommandRecord | undefined> {
+    return this.guard(() => commands.add(this.pool, command, after));
+  }
+
+  async lastRunCommand(runId: string): Promise<RunCommandRecord | undefined> {
+    return this.guard(() => commands.last(this.pool, runId));
+  }
+
+  async listPendingCommands(runIds: readonly string[]): Promise<RunCommandRecord[]> {
+    return this.guard(() => commands.pending(this.pool, runIds));
+  }
+
+  async markCommandsApplied(runId: string, upToId: number, at: number): Promise<void> {
+    await this.guard(() => commands.markApplied(this.pool, runId, upToId, at));
+  }
+
+  async listDeadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetterRecord[]> {
+    return this.guard(() => deadLetters.list(this.pool, filter));
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetterRecord | undefined> {
+    return this.guard(() => deadLetters.get(this.pool, id));
+  }
+
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.guard(() => deadLetters.delete(this.pool, id));
+  }
+
+  async purgeDeadLetters(before: number, workflow?: string): Promise<number> {
+    return this.guard(() => deadLetters.purge(this.pool, before, workflow));
+  }
+
+  async reopenRun(reopen: ReopenRun): Promise<RunRecord | undefined> {
+    return this.guard(() => deadLetters.reopen(this.pool, reopen));
   }
 
   async close(): Promise<void> {

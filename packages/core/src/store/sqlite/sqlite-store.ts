@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import Database from 'better-sqlite3';
 import { WeftError } from '../../errors.js';
+import type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from '../dead-letter-types.js';
 import { MIGRATIONS } from '../migrations/all-migrations.js';
 import { checkRollbackCount } from '../migrations/migration.js';
 import {
@@ -23,7 +24,9 @@ import type {
   InboxRecord,
   InboxTarget,
   MigrationState,
+  NewRunCommand,
   NewWait,
+  RunCommandRecord,
   RunFilter,
   RunRecord,
   StepRecord,
@@ -33,9 +36,14 @@ import type {
   WaitRecord,
   WriteBatch,
 } from '../types.js';
+import { SqliteBreakers } from './sqlite-breakers.js';
+import { SqliteCache } from './sqlite-cache.js';
+import { SqliteCommands } from './sqlite-commands.js';
 import { commitSqliteBatch } from './sqlite-commit.js';
+import { SqliteDeadLetters } from './sqlite-dead-letters.js';
 import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteMigrator } from './sqlite-migrator.js';
+import { SqliteSlots } from './sqlite-slots.js';
 import { listRunsSql, prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 import { SqliteWaits } from './sqlite-waits.js';
 
@@ -55,9 +63,14 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private statements: SqliteStatements | undefined;
   private waitStatements: SqliteWaits | undefined;
+  private deadLetterStatements: SqliteDeadLetters | undefined;
+  private commandStatements: SqliteCommands | undefined;
   private readonly listRunsStatements = new Map<string, BetterSqlite3.Statement<unknown[], RunRow<string>>>();
   private readonly commitTx: BetterSqlite3.Transaction<(batch: WriteBatch) => CommitResult>;
   private readonly migrator: SqliteMigrator;
+  readonly breakers: SqliteBreakers;
+  readonly cache: SqliteCache;
+  readonly slots: SqliteSlots;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -65,8 +78,16 @@ export class SqliteStore implements Store {
     readonly filename: string,
     private readonly busyTimeoutMs: number,
   ) {
-    this.commitTx = db.transaction((batch: WriteBatch) => commitSqliteBatch(this.s, batch));
+    this.commitTx = db.transaction((batch: WriteBatch) => {
+      const result = commitSqliteBatch(this.s, batch);
+      if (batch.deadLetters?.length) this.d.insert(batch.deadLetters, batch.owner);
+      return result;
+    });
     this.migrator = new SqliteMigrator(db, MIGRATIONS);
+    const guard = <T>(work: () => T): T => this.guard(work);
+    this.breakers = new SqliteBreakers(db, guard);
+    this.cache = new SqliteCache(db, guard);
+    this.slots = new SqliteSlots(db, guard);
   }
 
   /** Opens (creating the file and its directory if missing) without migrating. */
@@ -203,6 +224,42 @@ export class SqliteStore implements Store {
     return this.guard(() => this.w.takeEvent(take));
   }
 
+  async addRunCommand(command: NewRunCommand, after: number): Promise<RunCommandRecord | undefined> {
+    return this.guard(() => this.c.add(command, after));
+  }
+
+  async lastRunCommand(runId: string): Promise<RunCommandRecord | undefined> {
+    return this.guard(() => this.c.last(runId));
+  }
+
+  async listPendingCommands(runIds: readonly string[]): Promise<RunCommandRecord[]> {
+    return this.guard(() => this.c.pending(runIds));
+  }
+
+  async markCommandsApplied(runId: string, upToId: number, at: number): Promise<void> {
+    this.guard(() => this.c.markApplied(runId, upToId, at));
+  }
+
+  async listDeadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetterRecord[]> {
+    return this.guard(() => this.d.list(filter));
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetterRecord | undefined> {
+    return this.guard(() => this.d.get(id));
+  }
+
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.guard(() => this.d.delete(id));
+  }
+
+  async purgeDeadLetters(before: number, workflow?: string): Promise<number> {
+    return this.guard(() => this.d.purge(before, workflow));
+  }
+
+  async reopenRun(reopen: ReopenRun): Promise<RunRecord | undefined> {
+    return this.guard(() => this.d.reopen(reopen));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -219,6 +276,18 @@ export class SqliteStore implements Store {
     return this.waitStatements;
   }
 
+  /** The run-control statements, prepared on first use like `s`. */
+  private get c(): SqliteCommands {
+    this.commandStatements ??= new SqliteCommands(this.db);
+    return this.commandStatements;
+  }
+
+  /** The dead-letter statements, prepared on first use like `s`. */
+  private get d(): SqliteDeadLetters {
+    this.deadLetterStatements ??= new SqliteDeadLetters(this.db);
+    return this.deadLetterStatements;
+  }
+
   private listRunsStatement(filter: RunFilter, statusCount: number) {
     const sql = listRunsSql(filter, statusCount);
     let statement = this.listRunsStatements.get(sql);
@@ -232,6 +301,8 @@ export class SqliteStore implements Store {
   private changeSchema(change: () => MigrationState): MigrationState {
     this.statements = undefined;
     this.waitStatements = undefined;
+    this.deadLetterStatements = undefined;
+    this.commandStatements = undefined;
     this.listRunsStatements.clear();
     return change();
   }
