@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventBus } from '../packages/core/dist/events/bus.js';
 import { createEngine } from '../packages/core/dist/index.js';
+import { serverSuite } from './server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -237,6 +238,7 @@ if (process.env.WEFT_TEST_POSTGRES_URL) {
 results.overhead = await overheadSuite(`sqlite:${join(dir, 'overhead.db')}`);
 results.events = eventDelivery();
 results.coldStart = coldStart();
+results.server = await serverSuite({ quick });
 
 for (const suite of results.suites) {
   console.log(`\n${suite.label}`);
@@ -258,6 +260,12 @@ console.log(
 console.log(
   `  ${'f) weft --version cold start (ms)'.padEnd(44)} ${fmt(results.coldStart.median).padStart(9)} ${fmt(results.coldStart.p99).padStart(9)}`,
 );
+console.log('\nserver (HTTP on 127.0.0.1, SQLite)');
+for (const [name, value] of Object.entries(results.server)) {
+  if (typeof value === 'number')
+    console.log(`  ${'l) run starts per second, 16 clients'.padEnd(44)} ${String(value).padStart(9)}`);
+  else console.log(`  ${name.padEnd(56)} ${fmt(value.median).padStart(9)} ${fmt(value.p99).padStart(9)}`);
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote bench/results/latest.json');

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { Engine, Store, WeftConfig } from '@weft/core';
 import type { Command } from 'commander';
+import { UsageError } from './errors.js';
 
 export type WeftCore = typeof import('@weft/core');
 
@@ -8,6 +10,7 @@ export interface GlobalOptions {
   store?: string;
   config?: string;
   debug?: boolean;
+  logLevel?: string;
 }
 
 /** What a command needs once it runs: the engine library, the merged config, the store URL. */
@@ -18,6 +21,8 @@ export interface CliContext {
   config: WeftConfig;
   /** `--store`, else `WEFT_STORE`, else the config file's `store`, else `sqlite:.weft/weft.db`. */
   storeUrl: string;
+  /** Engine logs (stderr): `--log-level`, else an explicit `log_level`, else `warn`. */
+  engineLogLevel: WeftConfig['logLevel'];
 }
 
 /** Loads `@weft/core` (lazily, so `weft --version` stays fast) and the config. */
@@ -26,7 +31,37 @@ export async function loadContext(command: Command): Promise<CliContext> {
   const cwd = process.cwd();
   const core = await import('@weft/core');
   const config = await core.loadConfig({ cwd, env: process.env, file: options.config });
-  return { cwd, debug: options.debug === true, core, config, storeUrl: options.store ?? config.store };
+  const engineLogLevel = await engineLogLevelOf(options.logLevel, core, config);
+  if (options.logLevel !== undefined) config.logLevel = engineLogLevel;
+  return {
+    cwd,
+    debug: options.debug === true,
+    core,
+    config,
+    storeUrl: options.store ?? config.store,
+    engineLogLevel,
+  };
+}
+
+/**
+ * The engine's log level in the CLI: `--log-level`, else `log_level` when the config file or
+ * WEFT_LOG_LEVEL sets it, else `warn`: the live display already shows what `info` would say.
+ */
+async function engineLogLevelOf(
+  flag: string | undefined,
+  core: WeftCore,
+  config: WeftConfig,
+): Promise<WeftConfig['logLevel']> {
+  if (flag !== undefined) {
+    if (!(core.LOG_LEVELS as readonly string[]).includes(flag)) {
+      throw new UsageError(`--log-level: expected one of ${core.LOG_LEVELS.join(', ')}, got '${flag}'`);
+    }
+    return flag as WeftConfig['logLevel'];
+  }
+  if (process.env.WEFT_LOG_LEVEL?.trim()) return config.logLevel;
+  if (config.file === null) return 'warn';
+  const text = await readFile(config.file, 'utf8').catch(() => '');
+  return core.parseConfigFile(config.file, text).log_level === undefined ? 'warn' : config.logLevel;
 }
 
 /** An engine on the configured store; `close()` may be called more than once. */
@@ -40,9 +75,15 @@ export async function openEngine(ctx: CliContext): Promise<Engine> {
       maxPauseMs: ctx.config.maxPauseMs,
       dlqRetentionMs: ctx.config.dlqRetentionMs,
       skillModules: ctx.config.skills,
+      hookModules: ctx.config.hooks,
+      hookTimeoutMs: ctx.config.hookTimeoutMs,
+      notifications: ctx.config.notifications,
+      logLevel: ctx.engineLogLevel,
       circuitBreakers: ctx.config.circuitBreakers,
       redis: ctx.config.redis,
       limits: ctx.config.limits,
+      agents: ctx.config.agents,
+      mcpServers: ctx.config.mcpServers,
     });
     return closeOnce(engine);
   } catch (error) {

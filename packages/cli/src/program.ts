@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAgents } from './commands/agents.js';
 import { registerApprove } from './commands/approve.js';
 import { registerBreakers } from './commands/breakers.js';
 import { registerCache } from './commands/cache.js';
 import { registerDb } from './commands/db.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEvents } from './commands/events.js';
+import { registerNotifications } from './commands/notifications.js';
 import { registerRecover } from './commands/recover.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -31,6 +33,10 @@ export function createProgram(): Command {
     )
     .option('--config <file>', 'config file (else weft.config.yaml here)')
     .option('--debug', 'print stack traces of errors')
+    .option(
+      '--log-level <level>',
+      'engine logs to stderr: trace|debug|info|warn|error|fatal|silent (else log_level)',
+    )
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
@@ -46,6 +52,8 @@ export function createProgram(): Command {
   registerServe(program);
   registerBreakers(program);
   registerCache(program);
+  registerAgents(program);
+  registerNotifications(program);
   return program;
 }
 

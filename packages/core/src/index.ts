@@ -6,10 +6,32 @@
  * const run = await engine.start('flow.yaml', { order_id: 'A-1' });
  * const { status, output } = await run.result();
  */
+
+export type { AgentSetting } from './agents/config.js';
+export { connectMcpServers, type McpServerSetting } from './agents/mcp.js';
+export { type AgentDefinition, AgentRegistry, type RegisteredAgent } from './agents/registry.js';
+export type {
+  AgentAdapter,
+  AgentCallContext,
+  AgentRequest,
+  AgentResponse,
+  AgentTool,
+  AgentUsage,
+} from './agents/types.js';
+export { runUsage } from './agents/usage.js';
 export * from './config/index.js';
 export type { Clock } from './engine/clock.js';
 export { createEngine } from './engine/create-engine.js';
 export type { WeftEngine } from './engine/engine.js';
+export {
+  HOOK_POINTS,
+  type HookContexts,
+  type HookFn,
+  type HookPoint,
+  type HookResults,
+  type HookSet,
+} from './engine/hooks/index.js';
+export { formatProgress, type RunProgress, runProgress } from './engine/progress.js';
 export type { RerunOptions, RerunResult } from './engine/rerun.js';
 export { SimulatedClock } from './engine/simulated-clock.js';
 export type {
@@ -25,6 +47,16 @@ export type {
   WorkflowRef,
 } from './engine/types.js';
 export { type ErrorInfo, NON_RETRIABLE_CODES, WeftError, type WeftErrorCode } from './errors.js';
+export {
+  type EventSink,
+  type EventSources,
+  type EventSourcesOptions,
+  type SourceState,
+  type SourceStatus,
+  startEventSources,
+} from './events/sources/source-manager.js';
+export type { EventSourceSettings } from './events/sources/source-settings.js';
+export { type EventFilter, matchesFilter } from './events/subscribe.js';
 export type {
   AnyEngineEvent,
   AnyWeftEvent,
@@ -36,6 +68,15 @@ export type {
   EventType,
   WeftEvent,
 } from './events/types.js';
+export {
+  NOTIFY_EVENTS,
+  type NotificationOptions,
+  type NotificationPayload,
+  type NotifyEvent,
+  type NotifyTarget,
+  signatureHeaders,
+  verifySignature,
+} from './notify/index.js';
 export type { BreakerPolicySettings, CircuitBreakerSettings } from './resilience/breaker-policy.js';
 export type { BreakerState, BreakerStatus } from './resilience/breaker-state.js';
 export type { CacheEntry } from './resilience/cache-store.js';
@@ -63,6 +104,11 @@ export {
   workflowJsonSchema,
 } from './spec/index.js';
 export type { DeadLetterFilter, DeadLetterRecord } from './store/dead-letter-types.js';
+export type {
+  NotificationDelay,
+  NotificationDelivery,
+  NotificationStore,
+} from './store/notification-types.js';
 export { openStore } from './store/open-store.js';
 export { maskUrl } from './store/store-url.js';
 export type {

@@ -11,7 +11,7 @@ const spread = (count: number, total: number) =>
 
 describe('crash recovery (SIGKILL a real process)', () => {
   it('a 50-step run killed 20 times completes; nothing recorded done is executed again', async () => {
-    const steps = Array.from({ length: 50 }, (_, i) => `  - ${mark(`s${i}`, i, 1 + (i % 4))}`);
+    const steps = Array.from({ length: 50 }, (_, i) => `  - ${mark(`s${i}`, i, 3 + (i % 4))}`);
     const outcome = await crashAndRecover(
       `name: crashy\nsteps:\n${steps.join('\n')}\noutput: "\${ steps.s49.output.n + steps.s0.output.n }"\n`,
       spread(20, 50),
@@ -29,7 +29,7 @@ describe('crash recovery (SIGKILL a real process)', () => {
   });
 
   it('a parallel block killed mid-way keeps every child completed once', async () => {
-    const children = Array.from({ length: 24 }, (_, i) => `      - ${mark(`p${i}`, i, 2 + (i % 3))}`);
+    const children = Array.from({ length: 24 }, (_, i) => `      - ${mark(`p${i}`, i, 4 + (i % 3))}`);
     const outcome = await crashAndRecover(
       `name: par\nsteps:\n  - id: par\n    type: parallel\n    max_parallelism: 4\n    steps:\n${children.join('\n')}\noutput: "\${ size(steps.par.output) }"\n`,
       spread(6, 24),

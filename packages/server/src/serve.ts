@@ -3,8 +3,11 @@ import {
   createEngine,
   type Engine,
   type EngineOptions,
+  type EventSourceSettings,
+  type EventSources,
   loadSkillModules,
   type Store,
+  startEventSources,
 } from '@weft/core';
 import type { FastifyInstance } from 'fastify';
 import { assertSafeListen } from './auth/loopback.js';
@@ -28,12 +31,20 @@ export interface ServeOptions extends Omit<ServerOptions, 'engine' | 'auth' | 's
   skillModules?: string[];
   /** Circuit breakers, limits and Redis (weft.config.yaml); see `EngineOptions`. */
   resilience?: Pick<EngineOptions, 'circuitBreakers' | 'limits' | 'redis'>;
+  /** Hook modules, notifications and engine logs (weft.config.yaml); see `EngineOptions`. */
+  observe?: Pick<EngineOptions, 'hookModules' | 'hookTimeoutMs' | 'notifications' | 'logLevel'>;
+  /** `agents:` and `mcp_servers:` (weft.config.yaml); see docs/agents.md. */
+  agents?: Pick<EngineOptions, 'agents' | 'mcpServers'>;
+  /** `event_sources` (weft.config.yaml): broker messages sent to the engine as events. */
+  eventSources?: readonly EventSourceSettings[];
   /** Bearer tokens; default from `WEFT_API_TOKENS` (`token:scope,...`). */
   tokens?: readonly ApiToken[];
   /** Where `WEFT_API_TOKENS` and `WEFT_ALLOW_SHELL` are read; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Close gracefully on SIGTERM and SIGINT; default true. */
   handleSignals?: boolean;
+  /** On close, how long running steps may take to finish (no new step starts meanwhile); default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -72,8 +83,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     maxPauseMs: options.maxPauseMs,
     skills: modules,
     ...options.resilience,
+    ...options.observe,
+    ...options.agents,
   });
   let app: FastifyInstance;
+  let sources: EventSources | undefined;
   try {
     app = await createServer({
       ...options,
@@ -84,6 +98,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       workflowsDir: options.workflowsDir ?? cwd,
       logger: options.logger ?? { level: 'info' },
     });
+    app.addHook('onClose', async () => sources?.stop());
     await app.listen({ host, port: options.port ?? 7420 });
   } catch (error) {
     await engine.close();
@@ -94,7 +109,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await engine.close();
     throw error;
   });
-  return running(app, engine, host, recovered.length, options.handleSignals !== false);
+  if (options.eventSources?.length) {
+    sources = startEventSources(engine, options.eventSources, { warn: (message) => app.log.warn(message) });
+  }
+  return running(app, engine, host, recovered.length, {
+    signals: options.handleSignals !== false,
+    graceMs: options.shutdownGraceMs ?? 10_000,
+  });
 }
 
 function running(
@@ -102,7 +123,7 @@ function running(
   engine: Engine,
   host: string,
   recovered: number,
-  signals: boolean,
+  { signals, graceMs }: { signals: boolean; graceMs: number },
 ): RunningServer {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -121,7 +142,7 @@ function running(
       try {
         await app.close();
       } finally {
-        await engine.close();
+        await engine.close({ graceMs });
         resolveClosed();
       }
     })();

@@ -90,6 +90,12 @@ describe('health, readiness and metrics', () => {
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('weft_runs_total{workflow="hello",event="started"} 1');
     expect(res.body).toContain('weft_runs_total{workflow="hello",event="completed"} 1');
+    // Gauges: nothing running, queued or dead-lettered once the run ended; no breaker configured.
+    expect(res.body).toContain('weft_running_steps 0');
+    expect(res.body).toContain('weft_queued_runs 0');
+    expect(res.body).toContain('weft_dead_letters 0');
+    expect(res.body).toContain('# TYPE weft_breaker_state gauge');
+    expect(res.body).toContain('# TYPE weft_cache_hits_total counter');
     expect(res.body).toContain(
       'weft_step_duration_seconds_count{type="skill",skill="echo",outcome="completed"} 1',
     );
@@ -109,8 +115,15 @@ describe('OpenAPI and docs', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v1/breakers',
+        '/api/v1/breakers/{target}/reset',
+        '/api/v1/cache',
+        '/api/v1/dlq',
+        '/api/v1/dlq/{id}',
+        '/api/v1/dlq/{id}/replay',
         '/api/v1/events',
         '/api/v1/runs',
+        '/api/v1/runs/{id}/rerun',
         '/api/v1/runs/{id}',
         '/api/v1/runs/{id}/approvals/{step}',
         '/api/v1/runs/{id}/cancel',

@@ -3,6 +3,7 @@ import { parseJsonOption } from '../args/json-option.js';
 import { loadContext, withEngine } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitWith } from './action.js';
+import { registerTail } from './events-tail.js';
 
 interface SendOptions {
   data?: string;
@@ -14,7 +15,9 @@ interface SendOptions {
 }
 
 export function registerEvents(program: Command): void {
-  const events = program.command('events').description('send events to workflows waiting for them');
+  const events = program
+    .command('events')
+    .description('send events to waiting workflows, or follow run events (tail)');
   events
     .command('send')
     .description(
@@ -32,6 +35,7 @@ export function registerEvents(program: Command): void {
       '\nWithout --run or --token the event reaches only the steps waiting for its type at this moment.',
     )
     .action(exitWith(sendAction));
+  registerTail(events);
 }
 
 async function sendAction(type: string, options: SendOptions, command: Command): Promise<number> {

@@ -5,6 +5,7 @@ import { EXIT } from '../errors.js';
 import { exitWith, positiveInt } from './action.js';
 import { registerRunControl } from './runs-control.js';
 import { registerRerun } from './runs-rerun.js';
+import { registerWatch } from './runs-watch.js';
 
 const RUN_STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
 
@@ -38,9 +39,11 @@ export function registerRuns(program: Command): void {
     .description("print a run's log lines and step failures, in order")
     .argument('<id>', 'run id')
     .option('--json', 'print the events as a JSON array')
+    .option('-f, --follow', 'keep printing new lines until the run ends')
     .action(exitWith(logsAction));
   registerRunControl(runs);
   registerRerun(runs);
+  registerWatch(runs);
 }
 
 /** The store, migrated like an engine would, for reading. */
@@ -97,7 +100,13 @@ async function showAction(id: string, options: { json?: boolean }, command: Comm
   });
   if (options.json) {
     const { runJson, stepJson } = await import('../render/run-json.js');
-    const body = { run: runJson(run), steps: steps.map(stepJson), children: children.map(runJson) };
+    const usage = ctx.core.runUsage(steps);
+    const body = {
+      run: runJson(run),
+      steps: steps.map(stepJson),
+      children: children.map(runJson),
+      ...(usage ? { usage } : {}),
+    };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -107,13 +116,47 @@ async function showAction(id: string, options: { json?: boolean }, command: Comm
   ]);
   const c = colorsFor(process.stdout);
   const childLines = children.length > 0 ? `\n\nchild runs\n${childTable(children, c)}` : '';
-  process.stdout.write(`${runHeader(run, c)}\n\n${stepTable(steps, c)}${childLines}\n`);
+  const usage = ctx.core.runUsage(steps);
+  const tokens = usage
+    ? `\n${c.dim('tokens'.padEnd(9))}${usage.total_tokens} (prompt ${usage.prompt_tokens}, completion ${usage.completion_tokens})`
+    : '';
+  const progress = await reading(ctx, (store) => ctx.core.runProgress(store, run, Date.now()));
+  const progressLine = `\n${c.dim('progress'.padEnd(9))}${ctx.core.formatProgress(progress)}`;
+  process.stdout.write(
+    `${runHeader(run, c)}${progressLine}${tokens}\n\n${stepTable(steps, c)}${childLines}\n`,
+  );
   return EXIT.ok;
 }
 
-async function logsAction(id: string, options: { json?: boolean }, command: Command): Promise<number> {
+async function logsAction(
+  id: string,
+  options: { json?: boolean; follow?: boolean },
+  command: Command,
+): Promise<number> {
   const ctx = await loadContext(command);
   const { LOG_EVENT_TYPES, logRecordLine } = await import('../render/run-details.js');
+  if (options.follow) {
+    const [{ followLogs }, { colorsFor }, { eventJson }] = await Promise.all([
+      import('../follow/follow-logs.js'),
+      import('../render/colors.js'),
+      import('../render/run-json.js'),
+    ]);
+    const c = colorsFor(process.stdout);
+    await reading(ctx, async (store) => {
+      await requireRun(ctx, store, id);
+      await followLogs({
+        store,
+        runId: id,
+        isLog: (event) => LOG_EVENT_TYPES.has(event.type),
+        // With --json, one JSON object per line (NDJSON), as they come.
+        write: (event) => {
+          const line = options.json ? JSON.stringify(eventJson(event)) : logRecordLine(event, c);
+          if (line !== undefined) process.stdout.write(`${line}\n`);
+        },
+      });
+    });
+    return EXIT.ok;
+  }
   const events = await reading(ctx, async (store) => {
     await requireRun(ctx, store, id);
     return (await store.getEvents(id)).filter((event) => LOG_EVENT_TYPES.has(event.type));

@@ -28,7 +28,11 @@ async function validateAction(
   const all: Problem[] = [];
   for (const file of files) {
     // An unreadable file is a problem at 1:1, like any other.
-    const { problems } = await ctx.core.loadWorkflowFile(resolve(ctx.cwd, file), { file, skills });
+    const { problems } = await ctx.core.loadWorkflowFile(resolve(ctx.cwd, file), {
+      file,
+      skills,
+      agents: new Set(Object.keys(ctx.config.agents ?? {})),
+    });
     all.push(...problems);
     if (options.json) continue;
     if (problems.length === 0) process.stderr.write(`ok ${file}\n`);
@@ -43,5 +47,9 @@ async function knownSkills(ctx: CliContext): Promise<ReadonlySet<string>> {
   const { SkillRegistry, builtinSkills, loadSkillModules } = ctx.core;
   const registry = new SkillRegistry(builtinSkills);
   for (const skill of await loadSkillModules(ctx.config.skills, { cwd: ctx.cwd })) registry.register(skill);
+  // MCP tools are skills too (`mcp.<server>.<tool>`): list them from the servers.
+  const mcp = await ctx.core.connectMcpServers(ctx.config.mcpServers ?? {}, { cwd: ctx.cwd });
+  await mcp.close();
+  for (const skill of mcp.skills) registry.register(skill);
   return registry.names();
 }

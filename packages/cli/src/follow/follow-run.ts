@@ -1,12 +1,21 @@
-import type { AnyWeftEvent, Engine, RunHandle, RunResult, StepRecord } from '@weft/core';
+import {
+  type AnyWeftEvent,
+  type Engine,
+  formatProgress,
+  type RunHandle,
+  type RunResult,
+  type StepRecord,
+} from '@weft/core';
 import { EXIT } from '../errors.js';
-import { colorsFor } from '../render/colors.js';
+import { type Colors, colorsFor } from '../render/colors.js';
 import { LineRenderer } from '../render/line-renderer.js';
 import type { RunRenderer } from '../render/renderer.js';
 import { RunView } from '../render/run-view.js';
 import { TreeRenderer } from '../render/tree-renderer.js';
 import { catchInterruption } from './interruption.js';
 import { runSummary, toJsonResult } from './summary.js';
+
+const PROGRESS_MS = 1000;
 
 export interface FollowOptions {
   /** Print only the `{"run_id","status","output","error"}` object on stdout. */
@@ -41,6 +50,7 @@ export async function followRun(
     else if (event.runId === runId) show(event);
   });
   const interruption = catchInterruption();
+  let progressTicker: NodeJS.Timeout | undefined;
   try {
     const handle = await start();
     const stop = options.started?.(handle);
@@ -52,6 +62,7 @@ export async function followRun(
     renderer.print(colors.dim(`▸ ${view.workflow ?? 'run'} · run ${runId}`));
     for (const event of early) if (event.runId === runId) renderer.event(event);
     early.length = 0;
+    if (stderr.isTTY) progressTicker = showProgress(engine, runId, renderer, colors);
 
     const outcome = await Promise.race([handle.result(), interruption.signalled]);
     off();
@@ -61,10 +72,28 @@ export async function followRun(
     writeResult(outcome, options.json);
     return outcome.status === 'completed' ? EXIT.ok : EXIT.failed;
   } finally {
+    clearInterval(progressTicker);
     renderer?.stop();
     interruption.dispose();
     off();
   }
+}
+
+/** On a terminal, a progress line (`42% (21/50 steps) · running: a · ETA 3s`) each second it changes. */
+function showProgress(engine: Engine, runId: string, renderer: RunRenderer, colors: Colors): NodeJS.Timeout {
+  let shown = '';
+  const timer = setInterval(() => {
+    void engine.progress(runId).then(
+      (progress) => {
+        const line = formatProgress(progress);
+        if (line !== shown && progress.percent < 100) renderer.print(colors.dim(line));
+        shown = line;
+      },
+      () => {},
+    );
+  }, PROGRESS_MS);
+  timer.unref();
+  return timer;
 }
 
 function writeResult(result: RunResult, json: boolean): void {

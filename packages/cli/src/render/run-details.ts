@@ -93,6 +93,9 @@ export function logRecordLine(event: EventRecord, colors: Colors): string | unde
     const attempt = typeof data.attempt === 'number' ? ` (attempt ${data.attempt})` : '';
     return `${at} ${colors.red('[error]')} ${step}: failed${attempt}: ${errorLine(data.error as { code?: unknown; message?: unknown })}`;
   }
+  if (event.type === 'hook.failed') {
+    return `${at} ${colors.yellow('[warn]')} ${step}: hook ${String(data.point)} failed: ${String(data.message)}`;
+  }
   if (event.type === 'run.failed') {
     return `${at} ${colors.red('[error]')} run failed: ${errorLine(data.error as { code?: unknown; message?: unknown })}`;
   }
@@ -105,6 +108,7 @@ export const LOG_EVENT_TYPES: ReadonlySet<string> = new Set([
   'step.failed',
   'step.retrying',
   'run.failed',
+  'hook.failed',
 ]);
 
 function oneLineError(error: { code?: unknown; message?: unknown; step?: unknown }): string {

@@ -9,10 +9,12 @@ export const ENV_VARS = {
   redis: 'WEFT_REDIS',
   circuit_breakers: 'WEFT_CIRCUIT_BREAKERS',
   limits: 'WEFT_LIMITS',
+  hook_timeout: 'WEFT_HOOK_TIMEOUT',
+  notifications: 'WEFT_NOTIFICATIONS',
 } as const;
 
 /** Settings that are mappings: their variable holds JSON. */
-const JSON_SETTINGS: ReadonlySet<string> = new Set(['circuit_breakers', 'limits']);
+const JSON_SETTINGS: ReadonlySet<string> = new Set(['circuit_breakers', 'limits', 'notifications']);
 
 export const SECRET_PREFIX = 'WEFT_SECRET_';
 

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import type { AgentSetting } from '../agents/config.js';
+import type { McpServerSetting } from '../agents/mcp.js';
 import { WeftError } from '../errors.js';
+import type { EventSourceSettings } from '../events/sources/source-settings.js';
+import type { NotificationOptions } from '../notify/notify-types.js';
 import type { CircuitBreakerSettings } from '../resilience/breaker-policy.js';
 import type { LimitSettings } from '../resilience/concurrency-policy.js';
 import type { RedisSettings } from '../resilience/redis/redis-connection.js';
@@ -30,12 +34,24 @@ export interface WeftConfig {
   /** Dead-letter entries older than this are removed (`dlq_retention`); undefined: kept until deleted. */
   dlqRetentionMs?: number;
   logLevel: LogLevel;
+  /** `hooks`: hook module files to load at start, absolute (engine/hooks). */
+  hooks?: string[];
+  /** `hook_timeout`: longest a hook may take. */
+  hookTimeoutMs?: number;
+  /** `notifications`: global sinks and delivery settings (notify/). */
+  notifications?: NotificationOptions;
   /** `circuit_breakers`: breakers per target (http host or agent); undefined: none. */
   circuitBreakers?: CircuitBreakerSettings;
   /** `redis`: breaker states and the cache live there instead of the store. */
   redis?: RedisSettings;
   /** `limits`: running runs, running steps and calls per skill, across processes. */
   limits?: LimitSettings;
+  /** `agents:` settings by name (agents/config.ts); keys stay `${ secrets.X }` references here. */
+  agents?: Record<string, AgentSetting>;
+  /** `mcp_servers:` by name (agents/mcp.ts). */
+  mcpServers?: Record<string, McpServerSetting>;
+  /** `event_sources`: brokers whose messages become events (docs/events.md); undefined: none. */
+  eventSources?: EventSourceSettings[];
 }
 
 export interface LoadConfigOptions {
@@ -83,9 +99,15 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<WeftC
     maxPauseMs: fromEnv.max_pause ?? fromFile.max_pause,
     dlqRetentionMs: fromEnv.dlq_retention ?? fromFile.dlq_retention,
     logLevel: fromEnv.log_level ?? fromFile.log_level ?? 'info',
+    hooks: fromFile.hooks?.map((spec) => resolve(fileDir, spec)),
+    hookTimeoutMs: fromEnv.hook_timeout ?? fromFile.hook_timeout,
+    notifications: fromEnv.notifications ?? fromFile.notifications,
     circuitBreakers: fromEnv.circuit_breakers ?? fromFile.circuit_breakers,
     redis: fromEnv.redis ?? fromFile.redis,
     limits: fromEnv.limits ?? fromFile.limits,
+    agents: fromFile.agents,
+    mcpServers: fromFile.mcp_servers,
+    eventSources: fromFile.event_sources,
   };
 }
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { agentsSetting } from '../agents/config.js';
+import { mcpServersSetting } from '../agents/mcp.js';
+import { eventSourcesSetting } from '../events/sources/source-settings.js';
 import { parseDuration } from '../util/duration.js';
+import { notificationsSetting } from './notifications-setting.js';
 import { circuitBreakersSetting, limitsSetting, redisSetting } from './resilience-settings.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -39,9 +43,15 @@ export const configFileSchema = z
     max_pause: duration,
     dlq_retention: duration,
     log_level: z.enum(LOG_LEVELS),
+    hooks: z.array(z.string().min(1)),
+    hook_timeout: duration,
+    notifications: notificationsSetting,
     circuit_breakers: circuitBreakersSetting,
     redis: redisSetting,
     limits: limitsSetting,
+    agents: agentsSetting,
+    mcp_servers: mcpServersSetting,
+    event_sources: eventSourcesSetting,
   })
   .partial();
 

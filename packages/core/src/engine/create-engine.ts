@@ -1,13 +1,21 @@
+import { connectMcpServers, type McpConnections } from '../agents/mcp.js';
+import { AgentRegistry } from '../agents/registry.js';
 import { WeftError } from '../errors.js';
+import type { NotificationOptions } from '../notify/notify-types.js';
 import type { ResilienceSettings } from '../resilience/resilience.js';
 import { checkResilienceOptions, openResilience } from '../resilience/resilience-options.js';
 import { builtinSkills } from '../skills/builtin/index.js';
 import { loadSkillModules } from '../skills/load-modules.js';
 import { SkillRegistry } from '../skills/registry.js';
+import { createAgentStep } from '../steps/agent.js';
 import { StepTypeRegistry } from '../steps/registry.js';
+import type { StepType } from '../steps/types.js';
 import { openStore } from '../store/open-store.js';
 import { DEFAULT_MAX_CHAIN_LENGTH } from './chaining.js';
 import { WeftEngine } from './engine.js';
+import { HookRegistry } from './hooks/hook-registry.js';
+import { loadHookModules } from './hooks/load-hook-modules.js';
+import { engineLogger } from './log/engine-logger.js';
 import { newOwnerId } from './owner.js';
 import type { EngineOptions } from './types.js';
 
@@ -59,6 +67,17 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
   if (options.skillModules?.length) {
     for (const skill of await loadSkillModules(options.skillModules, { cwd })) skills.register(skill);
   }
+  const hooks = new HookRegistry(options.hookTimeoutMs);
+  if (options.hooks) hooks.addSet(options.hooks);
+  if (options.hookModules?.length) {
+    const sets = await loadHookModules(options.hookModules, { cwd });
+    for (const [index, set] of sets.entries())
+      hooks.addSet(set, `hook module '${options.hookModules[index]}'`);
+  }
+  const secrets = { ...secretsFromEnv(process.env), ...options.secrets };
+  const agents = new AgentRegistry(secrets);
+  for (const [name, agent] of Object.entries(options.agents ?? {})) agents.register(name, agent);
+  const stepTypes = new StepTypeRegistry().register(createAgentStep(agents, skills) as StepType);
   const store = typeof options.store === 'string' ? await openStore(options.store, { cwd }) : options.store;
   try {
     await store.migrate();
@@ -73,11 +92,21 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
     if (typeof options.store === 'string') await store.close().catch(() => {});
     throw error;
   }
+  let mcp: McpConnections;
+  try {
+    mcp = await connectMcpServers(options.mcpServers ?? {}, { cwd });
+    for (const skill of mcp.skills) skills.register(skill);
+  } catch (error) {
+    if (typeof options.store === 'string') await store.close().catch(() => {});
+    throw error;
+  }
   return new WeftEngine({
+    mcp,
     store,
     skills,
-    stepTypes: new StepTypeRegistry(),
-    secrets: { ...secretsFromEnv(process.env), ...options.secrets },
+    stepTypes,
+    agents,
+    secrets,
     cwd,
     leaseMs,
     owner: options.owner ?? newOwnerId(),
@@ -87,7 +116,16 @@ export async function createEngine(options: EngineOptions): Promise<WeftEngine> 
     clock: options.clock,
     dlqRetentionMs: checkRetention(options.dlqRetentionMs),
     resilience,
+    hooks,
+    notifications: withSecret(options, secrets),
+    logger: engineLogger(options),
   });
+}
+
+/** Notifications are signed with `notifications.secret`, else the secret `NOTIFY_SECRET`. */
+function withSecret(options: EngineOptions, secrets: Record<string, string>): NotificationOptions {
+  const secret = options.notifications?.secret ?? secrets.NOTIFY_SECRET;
+  return secret === undefined ? { ...options.notifications } : { ...options.notifications, secret };
 }
 
 function checkRetention(ms: number | undefined): number | undefined {

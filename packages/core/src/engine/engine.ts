@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { McpConnections } from '../agents/mcp.js';
+import type { AgentDefinition, AgentRegistry } from '../agents/registry.js';
+import type { AgentAdapter } from '../agents/types.js';
 import { WeftError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
+import { type EventFilter, subscribe } from '../events/subscribe.js';
 import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
+import { Notifier } from '../notify/notifier.js';
+import type { NotificationOptions } from '../notify/notify-types.js';
 import type { RunGate } from '../resilience/concurrency-gate.js';
 import { EngineDeadLetterQueue } from '../resilience/dead-letter-queue.js';
 import {
@@ -26,14 +33,19 @@ import { Chainer, DEFAULT_MAX_CHAIN_LENGTH } from './chaining.js';
 import { ChildRuns } from './child-runs.js';
 import type { Clock } from './clock.js';
 import { RunControl } from './control/run-control.js';
+import type { HookRegistry } from './hooks/hook-registry.js';
+import type { HookFn, HookPoint } from './hooks/hook-types.js';
 import { prepareInput } from './inputs.js';
+import { attachEventLogging } from './log/engine-logger.js';
 import { deadLocalOwners } from './owner.js';
 import type { Plan } from './plan-types.js';
+import { type RunProgress, runProgress } from './progress.js';
 import { createRedactor } from './redact.js';
 import { type RerunOptions, type RerunResult, rerun } from './rerun.js';
 import { RunExecutor } from './run-executor.js';
 import { SkillInvoker } from './skill-invoker.js';
 import type {
+  CloseOptions,
   ControlOptions,
   ControlResult,
   Engine,
@@ -56,6 +68,10 @@ export interface EngineParts {
   store: Store;
   skills: SkillRegistry;
   stepTypes: StepTypeRegistry;
+  /** The agent registry (agents/); absent: agent steps are refused at load. */
+  agents?: AgentRegistry;
+  /** Connected MCP servers (`mcp_servers:`), closed with the engine. */
+  mcp?: McpConnections;
   secrets: Record<string, string>;
   cwd: string;
   leaseMs: number;
@@ -72,6 +88,12 @@ export interface EngineParts {
   dlqRetentionMs?: number;
   /** Circuit breakers, limits and Redis (resilience/); see `EngineOptions.circuitBreakers`. */
   resilience?: ResilienceSettings;
+  /** Hooks from `EngineOptions.hooks` and hook modules; `engine.hook` adds more. */
+  hooks?: HookRegistry;
+  /** See `EngineOptions.notifications`; the secret already defaulted. */
+  notifications?: NotificationOptions;
+  /** See `EngineOptions.logger`; undefined: no logs. */
+  logger?: Logger;
 }
 
 /** The engine: starts, resumes and recovers runs on one store. See `createEngine`. */
@@ -91,11 +113,14 @@ export class WeftEngine implements Engine {
   readonly #children: ChildRuns;
   readonly #resilience: Resilience;
   readonly #control: RunControl;
+  readonly #notifier: Notifier;
   /** The dead-letter queue (SPEC section 4): list, show, replay, delete, purge. */
   readonly dlq: EngineDeadLetterQueue;
   /** Resumes in progress: a parent's `workflow` step and `recover` may ask for one child at once. */
   readonly #resuming = new Map<string, Promise<RunHandle>>();
   #closed = false;
+  /** Leaf step attempts executing now, for a graceful close. */
+  #inFlight = 0;
 
   constructor(parts: EngineParts) {
     this.#parts = parts;
@@ -107,9 +132,26 @@ export class WeftEngine implements Engine {
       skills: parts.skills,
       stepTypes: parts.stepTypes,
       cwd: parts.cwd,
+      agents: () => parts.agents?.names() ?? new Set(),
     });
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
+    const leaf = (type: string) => parts.stepTypes.get(type)?.composite !== true;
+    this.#bus.on('step.started', (e) => {
+      if (leaf(e.data.type)) this.#inFlight++;
+    });
+    const ended = (e: { data: { type: string } }) => {
+      if (leaf(e.data.type)) this.#inFlight--;
+    };
+    this.#bus.on('step.completed', ended);
+    this.#bus.on('step.failed', ended);
     this.#leaseTimer.unref();
+    this.#notifier = new Notifier({
+      ...parts.notifications,
+      store: parts.store.notifications,
+      targetsOf: (runId) => this.#running.get(runId)?.executor.notifyTargets(),
+    });
+    this.#notifier.attach(this.#bus);
+    if (parts.logger) attachEventLogging(this.#bus, parts.logger);
     this.#waits = new DurableWaits({ store: parts.store, clock: parts.clock });
     this.#chainer = new Chainer({
       store: parts.store,
@@ -168,6 +210,9 @@ export class WeftEngine implements Engine {
         await this.cancel(runId, { reason });
       },
     });
+    parts.agents?.useBreakers((target, work, signal) =>
+      this.#resilience.breakers.guard(target, work, signal),
+    );
   }
 
   /** Circuit breaker states, in the store or Redis (`weft breakers list | reset`). */
@@ -184,9 +229,32 @@ export class WeftEngine implements Engine {
     return this.#parts.owner;
   }
 
+  /**
+   * Registers a hook (engine/hooks): `beforeRun`, `afterRun`, `beforeStep`, `afterStep`, `branch`, `error`.
+   * @example engine.hook('beforeStep', ({ stepKey }) => (stepKey === 'charge' ? { skip: 'dry run' } : undefined))
+   */
+  hook<P extends HookPoint>(point: P, fn: HookFn<P>): this {
+    if (!this.#parts.hooks) throw new WeftError('not_supported', 'this engine was created without hooks');
+    this.#parts.hooks.add(point, fn);
+    return this;
+  }
+
   registerSkill(skill: AnySkill): this {
     this.#parts.skills.register(skill);
     return this;
+  }
+
+  /** Adds an agent: an adapter written in code, or a setting as under `agents:` in weft.config.yaml. */
+  registerAgent(name: string, agent: AgentDefinition | AgentAdapter | Record<string, unknown>): this {
+    if (!this.#parts.agents)
+      throw new WeftError('not_supported', 'this engine was built without an agent registry');
+    this.#parts.agents.register(name, agent);
+    return this;
+  }
+
+  /** The registered agents (`weft agents list`). */
+  get agents(): AgentRegistry | undefined {
+    return this.#parts.agents;
   }
 
   on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;
@@ -194,6 +262,16 @@ export class WeftEngine implements Engine {
   on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
   on(type: EventType | EngineEventType | '*', listener: (event: never) => void): () => void {
     return this.#bus.on(type as EventType, listener as (event: WeftEvent) => void);
+  }
+
+  subscribe(filter: EventFilter, listener: (event: AnyWeftEvent) => void): () => void {
+    return subscribe(this.#bus, filter, listener);
+  }
+
+  async progress(runId: string): Promise<RunProgress> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new WeftError('not_found', `no run with id '${runId}' in this store`);
+    return runProgress(this.store, run, Date.now());
   }
 
   async start(workflow: WorkflowRef, input?: unknown, options: StartOptions = {}): Promise<RunHandle> {
@@ -401,9 +479,10 @@ export class WeftEngine implements Engine {
     this.#waits.poke();
   }
 
-  async close(): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if ((options.graceMs ?? 0) > 0) await this.#drain(options.graceMs!);
     clearInterval(this.#leaseTimer);
     await this.dlq.stop();
     await this.#control.close();
@@ -416,7 +495,19 @@ export class WeftEngine implements Engine {
     for (const { executor } of stopping)
       await this.store.releaseRun(executor.runId, this.#parts.owner).catch(() => {});
     await this.#resilience.close();
+    await this.#notifier.close();
+    await this.#parts.mcp?.close();
     await this.store.close();
+  }
+
+  /** No new step starts; running ones get up to `graceMs` to finish (leases are still renewed). */
+  async #drain(graceMs: number): Promise<void> {
+    for (const { executor } of this.#running.values()) executor.hold();
+    const until = Date.now() + graceMs;
+    while (this.#inFlight > 0 && this.#running.size > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await this.#writer.flushed().catch(() => {});
   }
 
   #assertOpen(): void {
@@ -470,6 +561,7 @@ export class WeftEngine implements Engine {
       store: this.store,
       clock: this.#parts.clock,
       resilience: this.#resilience.forRun(run),
+      hooks: this.#parts.hooks,
     });
     const execute = () => executor.execute();
     const started =

@@ -1,4 +1,5 @@
 import type { Evaluable } from '../expr/index.js';
+import type { NotifyTarget } from '../notify/notify-types.js';
 import type { CachePolicy } from '../resilience/cache-policy.js';
 import type { RunConcurrency, StepConcurrency } from '../resilience/concurrency-policy.js';
 import type { RetryPolicy } from './retry.js';
@@ -60,6 +61,8 @@ export interface Plan {
   output: Evaluable | undefined;
   /** Runs to start once this one completes. */
   onComplete: OnCompleteEntry[];
+  /** `notify`: webhooks of this workflow's runs (notify/). */
+  notify?: NotifyTarget[];
   timeoutMs: number | undefined;
   maxParallelism: number;
   /** The workflow's `concurrency:` (resilience/concurrency-gate.ts). */

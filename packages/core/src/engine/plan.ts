@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WeftError } from '../errors.js';
 import { compileCondition, compileValue, type Evaluable, type References } from '../expr/index.js';
+import { compileNotify } from '../notify/compile-notify.js';
 import { compileCachePolicy } from '../resilience/cache-policy.js';
 import { compileRunConcurrency, compileStepConcurrency } from '../resilience/concurrency-policy.js';
 import type { SkillRegistry } from '../skills/registry.js';
@@ -26,7 +27,7 @@ export interface CompilePlanOptions {
 }
 
 /** Features of the format that this engine does not execute yet: refused at load, never ignored. */
-const PENDING_WORKFLOW_FIELDS = ['notify'] as const;
+const PENDING_WORKFLOW_FIELDS: readonly string[] = [];
 
 export function documentHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
@@ -104,7 +105,9 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     stepIds.push(String(definition.id));
     const usesDefaults = type.attempts === true;
     const timeout = definition.timeout ?? (usesDefaults ? defaults.timeout : undefined);
-    const retry = (definition.retry ?? (usesDefaults ? defaults.retry : undefined)) as Definition | undefined;
+    const retry = (definition.retry ??
+      type.defaultRetry?.(definition) ??
+      (usesDefaults ? defaults.retry : undefined)) as Definition | undefined;
     const compiled = type.compile(definition, ctx);
     const planStep: PlanStep = {
       id: String(definition.id),
@@ -162,6 +165,12 @@ export function compilePlan(document: Definition, options: CompilePlanOptions): 
     root,
     output,
     onComplete: compileOnComplete(document.on_complete, noteRefs),
+    notify: compileNotify(document.notify, 'notify').map((target, index) => {
+      if (!target.url.includes('${')) return target;
+      const urlValue = compileValue(target.url, ['notify', index, 'url']);
+      noteRefs(urlValue.refs);
+      return { ...target, urlValue };
+    }),
     timeoutMs: limits.timeout === undefined ? undefined : parseDuration(limits.timeout),
     maxParallelism: Number(limits.max_parallelism ?? 16),
     concurrency: compileRunConcurrency(document.concurrency),

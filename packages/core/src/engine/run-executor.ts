@@ -3,6 +3,7 @@ import { type ErrorInfo, WeftError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { AnyWeftEvent, EventPayloads, EventType } from '../events/types.js';
 import type { Evaluable, Scope } from '../expr/index.js';
+import type { NotifyTarget } from '../notify/notify-types.js';
 import { deadLetterFor } from '../resilience/dead-letter.js';
 import type { RunCommandRecord, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
 import { abortError } from './abort.js';
@@ -157,6 +158,11 @@ export class RunExecutor {
    * Stops the run in this process without recording anything more (shutdown, lost lease).
    * `force: false` leaves a run alone once its final state is being written.
    */
+  /** Starts no further step (a graceful shutdown); nothing is recorded: the run resumes elsewhere. */
+  hold(): void {
+    this.#gate.close({ by: null, reason: 'the engine is shutting down', at: Date.now() });
+  }
+
   detach(reason: WeftError, force = true): void {
     if (!force && this.#finishing) return;
     this.#detached = true;
@@ -204,8 +210,45 @@ export class RunExecutor {
     return true;
   }
 
+  /** The workflow's `notify` targets, their `url` expressions resolved with the run's scope now. */
+  notifyTargets(): NotifyTarget[] {
+    return (this.plan.notify ?? []).map((target) => {
+      if (!target.urlValue) return target;
+      try {
+        const url = String(target.urlValue.evaluate(this.#scope));
+        return { ...target, url, shownUrl: String(this.#options.redact(url)) };
+      } catch {
+        return target;
+      }
+    });
+  }
+
+  #hookFailed(point: string, message: string, stepKey: string | null = null): void {
+    this.emit('hook.failed', stepKey, { point, message });
+  }
+
+  /** A state machine's transition is a branch decision: its `branch` hooks run before the run ends. */
+  #transitionHook(stepKey: string | null, data: EventPayloads['state.transition']): void {
+    const hooks = this.#options.hooks;
+    if (!hooks || stepKey === null) return;
+    const step = stepKey.slice(stepKey.lastIndexOf('.') + 1);
+    const context = {
+      runId: this.runId,
+      workflow: this.plan.name,
+      stepKey,
+      stepId: step,
+      type: 'state_machine',
+      branch: { from: data.from, to: data.to },
+    };
+    const call = hooks.call('branch', context, (point, message) => this.#hookFailed(point, message, stepKey));
+    this.#background.push(call.then(() => undefined));
+  }
+
   emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void {
     if (this.#detached) return;
+    if (type === 'state.transition' && this.#options.hooks?.has('branch')) {
+      this.#transitionHook(stepKey, data as EventPayloads['state.transition']);
+    }
     const seq = ++this.#seq;
     const time = Date.now();
     const safe = this.#options.redact(data) as EventPayloads[T];
@@ -266,6 +309,17 @@ export class RunExecutor {
         this.#options.writer.patchRun({ id: this.runId, lastSeq: this.#seq, status, startedAt });
       }
       applyInitial(this, run.status, this.#options.control);
+      if (this.#options.hooks?.has('beforeRun')) {
+        const context = {
+          runId: this.runId,
+          workflow: run.workflow,
+          input: run.input,
+          resumed: this.#options.resumed,
+        };
+        await this.#options.hooks.call('beforeRun', context, (point, message) =>
+          this.#hookFailed(point, message),
+        );
+      }
       const outcome = await this.#runList(this.plan.root, '', this.#scope, this.#controller.signal);
       const error = this.#saga.cause(await this.#drainBackground(outcome.error));
       // A paused run ends only once it is resumed (or cancelled).
@@ -318,6 +372,18 @@ export class RunExecutor {
     const safeOutput = this.#options.redact(output);
     const safeError = info ? (this.#options.redact(info) as ErrorInfo) : null;
     this.#recordChains(chained);
+    if (this.#options.hooks?.has('afterRun')) {
+      const context = {
+        runId: this.runId,
+        workflow: this.plan.name,
+        status,
+        output: safeOutput,
+        error: safeError,
+      };
+      await this.#options.hooks.call('afterRun', context, (point, message) =>
+        this.#hookFailed(point, message),
+      );
+    }
     if (status === 'completed') this.emit('run.completed', null, { output: safeOutput, durationMs });
     else if (status === 'failed') this.emit('run.failed', null, { error: safeError!, durationMs });
     else

@@ -21,6 +21,7 @@ import { abortError, childSignal, raceAbort } from './abort.js';
 import { AttemptHistory } from './attempt-history.js';
 import { type Clock, systemClock } from './clock.js';
 import { cancellationOf } from './control/run-cancellation.js';
+import type { HookRegistry } from './hooks/hook-registry.js';
 import type { ListOutcome, Outcome } from './list-runner.js';
 import type { PlanStep, StepList } from './plan-types.js';
 import { retryDelay, shouldRetry } from './retry.js';
@@ -45,6 +46,8 @@ export interface StepServices {
   clock?: Clock;
   /** Cache, circuit breakers and concurrency slots of this run (resilience/); absent: none. */
   resilience?: RunResilience;
+  /** Hooks registered on the engine (engine/hooks); absent or empty: no call is made. */
+  hooks?: HookRegistry;
 }
 
 export interface StepRunnerOptions {
@@ -72,6 +75,9 @@ export interface StepRunnerOptions {
 }
 
 // `compensated`: done, then undone by a rollback; replayed like completed, never run again.
+/** Retries an `error` hook may ask for, per step. */
+const MAX_HOOK_RETRIES = 10;
+
 const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled', 'compensated']);
 
 function errorOf(info: ErrorInfo | null): WeftError {
@@ -95,6 +101,9 @@ export class StepRunner {
   readonly #checkpoints = new Map<string, { attempt: number; value: unknown }>();
   /** Retries pending when the process stopped, dead-letter replays and their edited inputs. */
   readonly #history: AttemptHistory;
+  /** Inputs a `beforeStep` hook replaced, and `error` hook retries, by step key. */
+  readonly #hookInputs = new Map<string, { input: unknown }>();
+  readonly #hookRetries = new Map<string, number>();
 
   constructor(options: StepRunnerOptions) {
     this.#o = options;
@@ -142,6 +151,10 @@ export class StepRunner {
           { status: 'skipped', output: null },
           { reason: 'when is false' },
         );
+      }
+      if (this.#o.services.hooks?.has('beforeStep')) {
+        const decided = await this.#beforeStepHook(step, key, scope);
+        if (decided) return decided;
       }
       return await this.#attemptLoop(step, key, scope, signal);
     } catch (error) {
@@ -386,6 +399,9 @@ export class StepRunner {
       const result = await raceAbort(type.execute(step, ctx), signal);
       let output = result.output;
       if (step.output) output = this.#evaluate(step.output, { ...scope, result: output }, key);
+      const hooks = this.#o.services.hooks;
+      if (hooks && (hooks.has('afterStep') || hooks.has('branch')))
+        output = await this.#afterStepHooks(step, key, attempt, output, result.meta);
       const endedAt = Date.now();
       const done = completionMeta(step, scope, result.meta);
       const cache = base.meta?.cache;
@@ -434,7 +450,7 @@ export class StepRunner {
   ): StepContext {
     const logger = this.#logger(key);
     // A dead-letter replay with an edited input: it replaces what the step resolves.
-    const replayed = this.#history.replayInput(key);
+    const replayed = this.#hookInputs.get(key) ?? this.#history.replayInput(key);
     const inputOf = (input: unknown) => (replayed ? replayed.input : input);
     const recordInput = (input: unknown) => {
       base.input = inputOf(input);
@@ -637,6 +653,10 @@ export class StepRunner {
     error: WeftError,
     signal: AbortSignal,
   ): Promise<Outcome> {
+    if (this.#o.services.hooks?.has('error') && !signal.aborted) {
+      const decided = await this.#errorHook(step, key, scope, attempt, error, signal);
+      if (decided) return decided;
+    }
     const info = error.toInfo();
     const now = Date.now();
     const last: StepRecord = this.#last.get(key) ?? {
@@ -696,5 +716,111 @@ export class StepRunner {
     this.#o.onFinalFailure?.(step, final, error, signal);
     this.#publish(step, scope, 'failed', null, error.toInfo(), attempt);
     return { status: 'failed', output: null, error };
+  }
+
+  #hookFailed(key: string): (point: string, message: string) => void {
+    return (point, message) => this.#o.emit('hook.failed', key, { point, message });
+  }
+
+  #stepInfo(step: PlanStep, key: string) {
+    return {
+      runId: this.#o.runId,
+      workflow: this.#o.workflow,
+      stepKey: key,
+      stepId: step.id,
+      type: step.type,
+    };
+  }
+
+  /** `beforeStep`: may replace the resolved inputs, skip the step or fail it. */
+  async #beforeStepHook(step: PlanStep, key: string, scope: Scope): Promise<Outcome | undefined> {
+    const inputs = (step.compiled as { inputs?: unknown } | null)?.inputs;
+    let input: unknown;
+    if (inputs && typeof (inputs as { evaluate?: unknown }).evaluate === 'function') {
+      input = this.#evaluate(inputs as Evaluable, scope, key);
+    }
+    const hooks = this.#o.services.hooks as HookRegistry;
+    const decided = await hooks.call(
+      'beforeStep',
+      { ...this.#stepInfo(step, key), input },
+      this.#hookFailed(key),
+    );
+    if (!decided) return undefined;
+    if ('skip' in decided) {
+      const reason = `beforeStep hook: ${decided.skip}`;
+      return this.#finalise(step, key, scope, 0, { status: 'skipped', output: null }, { reason });
+    }
+    if ('fail' in decided)
+      throw new WeftError('hook_failed', `step '${key}': beforeStep hook failed it: ${decided.fail}`);
+    if ('input' in decided) this.#hookInputs.set(key, { input: decided.input });
+    return undefined;
+  }
+
+  /** `afterStep` (may replace the output) and `branch` (composites that took a branch). */
+  async #afterStepHooks(
+    step: PlanStep,
+    key: string,
+    attempt: number,
+    output: unknown,
+    meta: Record<string, unknown> | undefined,
+  ): Promise<unknown> {
+    const hooks = this.#o.services.hooks as HookRegistry;
+    const info = this.#stepInfo(step, key);
+    if (hooks.has('branch')) {
+      const branch = meta?.branch ?? (step.type === 'fork_join' && output ? Object.keys(output) : undefined);
+      if (branch !== undefined) await hooks.call('branch', { ...info, branch }, this.#hookFailed(key));
+    }
+    if (!hooks.has('afterStep')) return output;
+    const decided = await hooks.call('afterStep', { ...info, attempt, output }, this.#hookFailed(key));
+    return decided && 'output' in decided ? decided.output : output;
+  }
+
+  /** `error`, after the last attempt: may retry the step, skip it, or supply its output. */
+  async #errorHook(
+    step: PlanStep,
+    key: string,
+    scope: Scope,
+    attempt: number,
+    error: WeftError,
+    signal: AbortSignal,
+  ): Promise<Outcome | undefined> {
+    const hooks = this.#o.services.hooks as HookRegistry;
+    const context = { ...this.#stepInfo(step, key), attempt, error: error.toInfo() };
+    const decided = await hooks.call('error', context, this.#hookFailed(key));
+    if (!decided) return undefined;
+    if ('retry' in decided) {
+      const retries = this.#hookRetries.get(key) ?? 0;
+      // A hook that always says retry would loop for ever.
+      if (retries >= MAX_HOOK_RETRIES) return undefined;
+      this.#hookRetries.set(key, retries + 1);
+      return this.#attemptLoop(step, key, scope, signal);
+    }
+    if ('skip' in decided) {
+      const reason = `error hook: ${decided.skip}`;
+      return this.#finalise(step, key, scope, attempt, { status: 'skipped', output: null }, { reason });
+    }
+    if ('output' in decided) {
+      const last = this.#last.get(key);
+      const now = Date.now();
+      this.#put({
+        ...(last ?? {
+          runId: this.#o.runId,
+          stepKey: key,
+          stepId: step.id,
+          type: step.type,
+          startedAt: now,
+          input: null,
+        }),
+        attempt,
+        status: 'completed',
+        endedAt: now,
+        output: decided.output,
+        error: error.toInfo(),
+        meta: completionMeta(step, scope, { recovered_by: 'error hook' }),
+      });
+      this.#publish(step, scope, 'completed', decided.output, error.toInfo(), attempt);
+      return { status: 'completed', output: decided.output };
+    }
+    return undefined;
   }
 }

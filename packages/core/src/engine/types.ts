@@ -1,11 +1,20 @@
+import type { Logger } from 'pino';
+import type { McpServerSetting } from '../agents/mcp.js';
+import type { AgentDefinition, AgentRegistry } from '../agents/registry.js';
+import type { AgentAdapter } from '../agents/types.js';
+import type { LogLevel } from '../config/schema.js';
 import type { ErrorInfo } from '../errors.js';
+import type { EventFilter } from '../events/subscribe.js';
 import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
+import type { NotificationOptions } from '../notify/notify-types.js';
 import type { DeadLetterQueue } from '../resilience/dead-letter-queue.js';
 import type { BreakerAdmin, CacheAdmin } from '../resilience/resilience.js';
 import type { ResilienceOptionsInput } from '../resilience/resilience-options.js';
 import type { AnySkill } from '../skills/types.js';
 import type { EventRecord, RunFilter, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
 import type { Clock } from './clock.js';
+import type { HookFn, HookPoint, HookSet } from './hooks/hook-types.js';
+import type { RunProgress } from './progress.js';
 import type { RerunOptions, RerunResult } from './rerun.js';
 import type { ApprovalDecision } from './waits/approval-decision.js';
 import type { EventInput } from './waits/cloud-event.js';
@@ -21,6 +30,10 @@ export interface EngineOptions extends ResilienceOptionsInput {
   /** A Store, or a store URL: `sqlite:<path>`, `sqlite::memory:`, `postgres://...`. */
   store: Store | string;
   skills?: AnySkill[];
+  /** Agents by name: settings as under `agents:` in weft.config.yaml, or adapters in code (agents/). */
+  agents?: Record<string, AgentDefinition | AgentAdapter | Record<string, unknown>>;
+  /** MCP servers (`mcp_servers:`): their tools become skills `mcp.<server>.<tool>` (docs/agents.md). */
+  mcpServers?: Record<string, McpServerSetting>;
   /** Values for `${ secrets.NAME }`; `WEFT_SECRET_<NAME>` env vars are added. */
   secrets?: Record<string, string>;
   /** Base directory for relative paths and `shell`; default `process.cwd()`. */
@@ -44,6 +57,18 @@ export interface EngineOptions extends ResilienceOptionsInput {
   dlqRetentionMs?: number;
   /** Time for retry delays and durable timers; default the system clock (tests: `SimulatedClock`). */
   clock?: Clock;
+  /** Hooks by point (engine/hooks); `engine.hook(point, fn)` adds more. */
+  hooks?: HookSet;
+  /** Hook modules (`hooks:` in weft.config.yaml) to load at start, relative to `cwd`. */
+  hookModules?: string[];
+  /** Longest a hook may take; a slower one is recorded as `hook.failed` and ignored. Default 5 s. */
+  hookTimeoutMs?: number;
+  /** Global notification sinks and delivery settings (notify/); workflows add their `notify`. */
+  notifications?: NotificationOptions;
+  /** A pino logger for the engine's structured logs (run id, workflow, step key on every line). */
+  logger?: Logger;
+  /** Without `logger`: log JSON lines to stderr at this level. Default: no logs. */
+  logLevel?: LogLevel;
 }
 
 export interface StartOptions {
@@ -107,6 +132,12 @@ export interface Engine {
   /** Cached step results, in the store or Redis (`weft cache`). */
   readonly cache: CacheAdmin;
   registerSkill(skill: AnySkill): this;
+  /** Adds an agent (docs/agents.md): a setting as under `agents:`, or an adapter in code. */
+  registerAgent(name: string, agent: AgentDefinition | AgentAdapter | Record<string, unknown>): this;
+  /** The agent registry (`weft agents list`). */
+  readonly agents: AgentRegistry | undefined;
+  /** Registers a hook; see docs/hooks.md. */
+  hook<P extends HookPoint>(point: P, fn: HookFn<P>): this;
   /** Validates and starts a run; a bad document or input throws WeftError before anything is stored. */
   start(workflow: WorkflowRef, input?: unknown, options?: StartOptions): Promise<RunHandle>;
   /**
@@ -167,6 +198,27 @@ export interface Engine {
   /** Engine-level events (`breaker.opened`, ...): only typed listeners get them, not `'*'`. */
   on<T extends EngineEventType>(type: T, listener: (event: EngineEvent<T>) => void): () => void;
   on(type: '*', listener: (event: AnyWeftEvent) => void): () => void;
-  /** Waits for in-flight commits, releases leases of runs still going, closes the store. */
-  close(): Promise<void>;
+  /**
+   * Listens to the run events matching `filter` (type or types, workflow, run), in this process;
+   * returns the unsubscribe function. Events carry run id, step key, seq, time and redacted data.
+   * @example const off = engine.subscribe({ runId, type: 'step.completed' }, (e) => console.log(e.stepKey));
+   */
+  subscribe(filter: EventFilter, listener: (event: AnyWeftEvent) => void): () => void;
+  /**
+   * Percent done (steps finished over steps known so far), the steps running now and an ETA from
+   * the median duration of recent completed runs of the same document; unknown run: `not_found`.
+   * @example const { percent, running, etaMs } = await engine.progress(runId);
+   */
+  progress(runId: string): Promise<RunProgress>;
+  /**
+   * Waits for in-flight commits, releases leases of runs still going, closes the store. With
+   * `graceMs`, first lets running steps finish for up to that long while no new step starts
+   * (a graceful shutdown); the runs are then released, to be resumed by another process.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** How long running steps may take to finish before they are interrupted; default 0. */
+  graceMs?: number;
 }

@@ -19,6 +19,8 @@ import { checkWorkflowGraph } from './workflow-graph.js';
 export interface WorkflowLoaderOptions {
   store: Store;
   skills: SkillRegistry;
+  /** Known agent names (an agent step naming another is refused at load); undefined: any. */
+  agents?: () => ReadonlySet<string>;
   stepTypes: StepTypeRegistry;
   cwd: string;
 }
@@ -73,6 +75,7 @@ export class WorkflowLoader {
     const result = validateDocument(ref.document, {
       file: ref.path ?? '<document>',
       skills: this.options.skills.names(),
+      agents: this.options.agents?.(),
     });
     return this.#compile(result, source, ref.path ?? null);
   }
@@ -81,7 +84,11 @@ export class WorkflowLoader {
     const cached = this.#plans.get(documentHash(source));
     if (cached && cached.path === path) return cached;
     const file = path === null ? '<input>' : relative(this.options.cwd, path) || path;
-    const result = loadWorkflow(source, { file, skills: this.options.skills.names() });
+    const result = loadWorkflow(source, {
+      file,
+      skills: this.options.skills.names(),
+      agents: this.options.agents?.(),
+    });
     return this.#compile(result, source, path);
   }
 

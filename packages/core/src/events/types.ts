@@ -35,6 +35,8 @@ export interface EventPayloads {
   'step.log': { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> };
   /** A state machine took transition number `count` (1-based); `reason`: `when: <expr>`, `event: <type> <id>` or `always`. */
   'state.transition': { from: string; to: string; reason: string; count: number };
+  /** A hook threw or ran out of time (engine/hooks); the run went on without its result. */
+  'hook.failed': { point: string; message: string };
 }
 
 export type EventType = keyof EventPayloads;

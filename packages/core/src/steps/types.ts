@@ -204,6 +204,8 @@ export interface StepType<C = unknown> {
   readonly attempts?: boolean;
   /** The type reads `timeout` itself (how long a wait lasts): the engine does not enforce it. */
   readonly ownsTimeout?: boolean;
+  /** The `retry` a step without its own gets before the document's defaults (an agent's configured `retry`). */
+  defaultRetry?(definition: Record<string, unknown>): Record<string, unknown> | undefined;
   compile(definition: Record<string, unknown>, ctx: CompileContext): C;
   execute(step: PlanStep<C>, ctx: StepContext): Promise<StepResult>;
   /** Re-applies the effect of a recorded result on recovery (e.g. `set` writes vars again). */

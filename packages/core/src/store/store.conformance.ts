@@ -4,6 +4,7 @@ import { describeCacheStoreConformance } from '../resilience/cache-store.conform
 import { describeCommandsConformance } from './commands.conformance.js';
 import { describeDeadLettersConformance } from './dead-letters.conformance.js';
 import { MIGRATIONS } from './migrations/all-migrations.js';
+import { describeNotificationsConformance } from './notifications.conformance.js';
 import { describeSlotsConformance } from './slots.conformance.js';
 import type { EventRecord, RunPatch, RunRecord, StepRecord, Store, WriteBatch } from './types.js';
 import { describeWaitsConformance } from './waits.conformance.js';
@@ -510,5 +511,6 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
     describeDeadLettersConformance(() => store);
     describeCommandsConformance(() => store);
+    describeNotificationsConformance(() => store);
   });
 }

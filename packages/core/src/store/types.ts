@@ -3,6 +3,7 @@ import type { BreakerStateStore } from '../resilience/breaker-state.js';
 import type { CacheStore } from '../resilience/cache-store.js';
 import type { SlotStore } from '../resilience/concurrency-store.js';
 import type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
+import type { NotificationStore } from './notification-types.js';
 
 export type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
 
@@ -337,6 +338,8 @@ export interface Store {
   readonly cache: CacheStore;
   /** Concurrency slots (resilience/concurrency-slots.ts). */
   readonly slots: SlotStore;
+  /** Notification deliveries and `delayed` deadlines (notify/). */
+  readonly notifications: NotificationStore;
 
   close(): Promise<void>;
 }

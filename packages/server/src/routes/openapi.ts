@@ -24,7 +24,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'runs', description: 'Runs, their steps and events' },
         { name: 'events', description: 'Events for waiting steps, and their webhooks' },
         { name: 'stream', description: 'Live updates' },
-        { name: 'operations', description: 'Health and metrics' },
+        { name: 'operations', description: 'Health, metrics, dead-letter queue, circuit breakers, cache' },
       ],
     },
   });

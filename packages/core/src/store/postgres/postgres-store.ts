@@ -41,6 +41,7 @@ import { commitPostgresBatch } from './postgres-commit.js';
 import { postgresDeadLetters as deadLetters } from './postgres-dead-letters.js';
 import { postgresStoreError } from './postgres-errors.js';
 import { PostgresMigrator } from './postgres-migrator.js';
+import { PostgresNotifications } from './postgres-notifications.js';
 import { connectPostgres, inTransaction, type PostgresStoreOptions } from './postgres-pool.js';
 import { PostgresSlots } from './postgres-slots.js';
 import { listRunsQuery, PG_STATEMENTS } from './postgres-sql.js';
@@ -66,6 +67,7 @@ export class PostgresStore implements Store {
   readonly breakers: PostgresBreakers;
   readonly cache: PostgresCache;
   readonly slots: PostgresSlots;
+  readonly notifications: PostgresNotifications;
 
   private constructor(
     private readonly pool: Pool,
@@ -77,6 +79,7 @@ export class PostgresStore implements Store {
     this.breakers = new PostgresBreakers(pool, guard);
     this.cache = new PostgresCache(pool, guard);
     this.slots = new PostgresSlots(pool, guard);
+    this.notifications = new PostgresNotifications(pool, guard);
   }
 
   /** Connects (creating the schema if one is named) without migrating. */

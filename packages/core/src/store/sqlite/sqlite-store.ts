@@ -43,6 +43,7 @@ import { commitSqliteBatch } from './sqlite-commit.js';
 import { SqliteDeadLetters } from './sqlite-dead-letters.js';
 import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteMigrator } from './sqlite-migrator.js';
+import { SqliteNotifications } from './sqlite-notifications.js';
 import { SqliteSlots } from './sqlite-slots.js';
 import { listRunsSql, prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 import { SqliteWaits } from './sqlite-waits.js';
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
   readonly breakers: SqliteBreakers;
   readonly cache: SqliteCache;
   readonly slots: SqliteSlots;
+  readonly notifications: SqliteNotifications;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
     this.breakers = new SqliteBreakers(db, guard);
     this.cache = new SqliteCache(db, guard);
     this.slots = new SqliteSlots(db, guard);
+    this.notifications = new SqliteNotifications(db, guard);
   }
 
   /** Opens (creating the file and its directory if missing) without migrating. */
