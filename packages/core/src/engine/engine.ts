@@ -618,9 +618,13 @@ export class WeftEngine implements Engine {
   async #renew(): Promise<void> {
     if (this.#running.size === 0 || this.#closed) return;
     try {
+      // Only runs whose creation is committed can be judged: a run launched a moment ago may
+      // still be in the writer's next batch, absent from the store but not lost.
+      const candidates = [...this.#running.keys()];
+      await this.#writer.flushed();
       const held = new Set(await this.store.renewLeases(this.#parts.owner, this.#parts.leaseMs, Date.now()));
       this.#lose(
-        [...this.#running.keys()].filter((id) => !held.has(id)),
+        candidates.filter((id) => !held.has(id) && this.#running.has(id)),
         false,
       );
     } catch (error) {
