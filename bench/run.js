@@ -263,7 +263,7 @@ console.log(
 console.log('\nserver (HTTP on 127.0.0.1, SQLite)');
 for (const [name, value] of Object.entries(results.server)) {
   if (typeof value === 'number')
-    console.log(`  ${'l) run starts per second, 16 clients'.padEnd(44)} ${String(value).padStart(9)}`);
+    console.log(`  ${'o) run starts per second, 16 clients'.padEnd(44)} ${String(value).padStart(9)}`);
   else console.log(`  ${name.padEnd(56)} ${fmt(value.median).padStart(9)} ${fmt(value.p99).padStart(9)}`);
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -106,8 +106,8 @@ export async function serverSuite({ quick }) {
     }
     for (const socket of sockets) socket.close();
     return {
-      'k) API 1-step run, start to completion event (us)': stats(latency),
-      'm) run completion seen by 100 WebSocket subscribers (us)': stats(fanOut),
+      'n) API 1-step run, start to completion event (us)': stats(latency),
+      'p) run completion seen by 100 WebSocket subscribers (us)': stats(fanOut),
       startsPerSecond,
     };
   } finally {
