@@ -1,29 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeRun } from './store.conformance.js';
 import type { NewRunCommand, RunRecord, Store } from './types.js';
 
 const T0 = 1_700_000_000_000;
 const OWNER = 'host-a:100';
 
+/** A run of the shared fixture (store.conformance.ts) with no input. */
 function run(id: string, status: RunRecord['status'] = 'running'): RunRecord {
-  return {
-    id,
-    workflow: 'wf',
-    version: 1,
-    documentHash: 'doc-1',
-    status,
-    input: null,
-    output: null,
-    error: null,
-    parentRunId: null,
-    createdAt: T0,
-    startedAt: T0,
-    endedAt: null,
-    deadlineAt: null,
-    owner: OWNER,
-    leaseExpiresAt: T0 + 30_000,
-    lastSeq: 0,
-    meta: {},
-  };
+  return makeRun({ id, status, input: null });
 }
 
 function command(runId: string, kind: NewRunCommand['kind'], at = T0): NewRunCommand {
