@@ -1,82 +1,23 @@
 import { type ErrorInfo, WeftError } from '../errors.js';
-import type { EventPayloads, EventType } from '../events/types.js';
 import type { Evaluable, Scope } from '../expr/index.js';
-import type { RunResilience } from '../resilience/run-resilience.js';
-import type { SkillRegistry } from '../skills/registry.js';
-import type { SkillLogger } from '../skills/types.js';
-import type { StepTypeRegistry } from '../steps/registry.js';
-import type {
-  ChildRunOutcome,
-  ChildRunRequest,
-  ChildRunService,
-  ReplayContext,
-  StepContext,
-  StepType,
-  WaitOutcome,
-  WaitRequest,
-  WaitService,
-} from '../steps/types.js';
+import type { ReplayContext, StepContext, StepType } from '../steps/types.js';
 import type { StepRecord } from '../store/types.js';
 import { abortError, childSignal, raceAbort } from './abort.js';
 import { AttemptHistory } from './attempt-history.js';
-import { type Clock, systemClock } from './clock.js';
+import { systemClock } from './clock.js';
 import { cancellationOf } from './control/run-cancellation.js';
-import type { HookRegistry } from './hooks/hook-registry.js';
-import type { ListOutcome, Outcome } from './list-runner.js';
-import type { PlanStep, StepList } from './plan-types.js';
+import type { Outcome } from './list-runner.js';
+import type { PlanStep } from './plan-types.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { waitForRetry } from './retry-wait.js';
 import { completionMeta } from './saga-scope.js';
-import type { Semaphore } from './semaphore.js';
-import type { SkillInvoker } from './skill-invoker.js';
-import type { BatchWriter } from './writer.js';
+import { StepCalls } from './step-calls.js';
+import { StepHooks } from './step-hooks.js';
+import type { StepRunnerOptions } from './step-services.js';
 
-/** Engine-wide services a run's steps use. */
-export interface StepServices {
-  /** Durable timers, events and approvals (engine/waits); absent until that module is wired. */
-  waits?: WaitService;
-  /** Child runs of `workflow` steps (engine/child-runs). */
-  children?: ChildRunService;
-  skills: SkillRegistry;
-  stepTypes: StepTypeRegistry;
-  invoker: SkillInvoker;
-  writer: BatchWriter;
-  cwd: string;
-  /** Time for retry delays; default the system clock. */
-  clock?: Clock;
-  /** Cache, circuit breakers and concurrency slots of this run (resilience/); absent: none. */
-  resilience?: RunResilience;
-  /** Hooks registered on the engine (engine/hooks); absent or empty: no call is made. */
-  hooks?: HookRegistry;
-}
-
-export interface StepRunnerOptions {
-  services: StepServices;
-  runId: string;
-  workflow: string;
-  signal: AbortSignal;
-  slots: Semaphore;
-  history: StepRecord[];
-  vars: Record<string, unknown>;
-  emit<T extends EventType>(type: T, stepKey: string | null, data: EventPayloads[T]): void;
-  record(step: StepRecord): void;
-  runList(list: StepList, keyPrefix: string, scope: Scope, signal: AbortSignal): Promise<ListOutcome>;
-  /** Work that outlives its step; the run ends only once it has settled. */
-  background(work: Promise<unknown>): void;
-  /** Resolves when a step may start: at once, or when a paused run resumes or `signal` fires (engine/control). */
-  pauseGate?(signal: AbortSignal): Promise<void>;
-  /**
-   * A step failed for good (after retries, `catch` and `on_error: skip` did not handle it), its
-   * final record just written; `signal` is its list's (aborted: the step was cut short).
-   */
-  onFinalFailure?(step: PlanStep, record: StepRecord, error: WeftError, signal: AbortSignal): void;
-  /** The run whose id starts idempotency keys (a rerun keeps its source run's); default `runId`. */
-  idempotencyRunId?: string;
-}
+export type { StepRunnerOptions, StepServices } from './step-services.js';
 
 // `compensated`: done, then undone by a rollback; replayed like completed, never run again.
-/** Retries an `error` hook may ask for, per step. */
-const MAX_HOOK_RETRIES = 10;
 
 const FINAL = new Set(['completed', 'skipped', 'blocked', 'cancelled', 'compensated']);
 
@@ -103,10 +44,30 @@ export class StepRunner {
   readonly #history: AttemptHistory;
   /** Inputs a `beforeStep` hook replaced, and `error` hook retries, by step key. */
   readonly #hookInputs = new Map<string, { input: unknown }>();
-  readonly #hookRetries = new Map<string, number>();
+  readonly #hooks: StepHooks | undefined;
+
+  readonly #calls: StepCalls;
 
   constructor(options: StepRunnerOptions) {
     this.#o = options;
+    this.#hooks = options.services.hooks
+      ? new StepHooks(options, options.services.hooks, {
+          evaluate: (value, scope, key) => this.#evaluate(value, scope, key),
+          finalise: (step, key, scope, attempt, outcome, meta) =>
+            this.#finalise(step, key, scope, attempt, outcome, meta),
+          retry: (step, key, scope, signal) => this.#attemptLoop(step, key, scope, signal),
+          last: (key) => this.#last.get(key),
+          put: (record) => this.#put(record),
+          publish: (step, scope, status, output, error, attempts) =>
+            this.#publish(step, scope, status, output, error, attempts),
+          replaceInput: (key, input) => this.#hookInputs.set(key, { input }),
+        })
+      : undefined;
+    this.#calls = new StepCalls(options, {
+      last: (key) => this.#last.get(key),
+      put: (record) => this.#put(record),
+      evaluate: (value, scope, key) => this.#evaluate(value, scope, key),
+    });
     this.#history = new AttemptHistory(options.history);
     for (const record of options.history) {
       this.#attempts.set(record.stepKey, Math.max(this.#attempts.get(record.stepKey) ?? 0, record.attempt));
@@ -152,8 +113,8 @@ export class StepRunner {
           { reason: 'when is false' },
         );
       }
-      if (this.#o.services.hooks?.has('beforeStep')) {
-        const decided = await this.#beforeStepHook(step, key, scope);
+      if (this.#hooks?.has('beforeStep')) {
+        const decided = await this.#hooks.beforeStep(step, key, scope);
         if (decided) return decided;
       }
       return await this.#attemptLoop(step, key, scope, signal);
@@ -366,7 +327,7 @@ export class StepRunner {
     const { writer } = this.#o.services;
     // A step's side effects start only after what it may depend on is committed.
     if (writer.pending) await writer.flushed();
-    const exit = await this.#enterSlots(step, key, { attempt, scope, leaf, signal: listSignal });
+    const exit = await this.#calls.enterSlots(step, key, { attempt, scope, leaf, signal: listSignal });
     if (exit instanceof WeftError) {
       if (leaf) this.#o.slots.release();
       return exit;
@@ -399,9 +360,9 @@ export class StepRunner {
       const result = await raceAbort(type.execute(step, ctx), signal);
       let output = result.output;
       if (step.output) output = this.#evaluate(step.output, { ...scope, result: output }, key);
-      const hooks = this.#o.services.hooks;
+      const hooks = this.#hooks;
       if (hooks && (hooks.has('afterStep') || hooks.has('branch')))
-        output = await this.#afterStepHooks(step, key, attempt, output, result.meta);
+        output = await hooks.afterStep(step, key, attempt, output, result.meta);
       const endedAt = Date.now();
       const done = completionMeta(step, scope, result.meta);
       const cache = base.meta?.cache;
@@ -448,7 +409,7 @@ export class StepRunner {
     { signal, listSignal, step }: { signal: AbortSignal; listSignal: AbortSignal; step: PlanStep },
     base: StepRecord,
   ): StepContext {
-    const logger = this.#logger(key);
+    const logger = this.#calls.logger(key);
     // A dead-letter replay with an edited input: it replaces what the step resolves.
     const replayed = this.#hookInputs.get(key) ?? this.#history.replayInput(key);
     const inputOf = (input: unknown) => (replayed ? replayed.input : input);
@@ -481,7 +442,7 @@ export class StepRunner {
       recordInput,
       runSkill: (name, input) => {
         const invoke = () => this.#o.services.invoker.invoke(name, inputOf(input), skillContext);
-        return this.#runSkill({
+        return this.#calls.runSkill({
           step,
           key,
           attempt,
@@ -499,9 +460,9 @@ export class StepRunner {
       emit: (type, data) => this.#o.emit(type, key, data),
       runList: (list, options) =>
         this.#o.runList(list, options.keyPrefix, options.scope ?? scope, options.signal ?? signal),
-      wait: (request) => this.#wait(key, request, signal),
+      wait: (request) => this.#calls.wait(key, request, signal),
       runWorkflow: (request) =>
-        this.#runWorkflow(base, { ...request, input: inputOf(request.input) }, signal),
+        this.#calls.runWorkflow(base, { ...request, input: inputOf(request.input) }, signal),
       checkpoint: this.#checkpoints.get(key)?.value,
       saveCheckpoint: (value) => {
         base.meta = { ...base.meta, checkpoint: value };
@@ -509,139 +470,6 @@ export class StepRunner {
       },
       background: (work) => this.#o.background(work(listSignal)),
     };
-  }
-
-  async #wait(key: string, request: WaitRequest, signal: AbortSignal): Promise<WaitOutcome> {
-    const waits = this.#o.services.waits;
-    if (!waits) throw new WeftError('not_supported', `step '${key}': this engine has no durable waits`);
-    const last = this.#last.get(key);
-    if (last) this.#put({ ...last, status: 'waiting' });
-    this.#o.emit('step.waiting', key, {
-      stepId: last?.stepId ?? key,
-      type: last?.type ?? '',
-      reason: request.reason,
-    });
-    const outcome = await waits.wait(
-      { ...request, runId: this.#o.runId, workflow: this.#o.workflow, stepKey: request.key ?? key },
-      request.signal ?? signal,
-    );
-    const current = this.#last.get(key);
-    if (current?.status === 'waiting') this.#put({ ...current, status: 'running' });
-    return outcome;
-  }
-
-  /** A child run (`workflow` step): the step waits for it, its id in the record's meta. */
-  async #runWorkflow(
-    base: StepRecord,
-    request: ChildRunRequest,
-    signal: AbortSignal,
-  ): Promise<ChildRunOutcome> {
-    const { stepKey: key, attempt } = base;
-    const children = this.#o.services.children;
-    if (!children)
-      throw new WeftError('not_supported', `step '${key}': this engine cannot run child workflows`);
-    const target = { parentRunId: this.#o.runId, stepKey: key, attempt };
-    const childRunId = children.childRunId(target);
-    // Recorded before the child exists: a resumed step waits again as the same attempt, for the same child.
-    base.meta = { ...base.meta, child_run_id: childRunId };
-    this.#put({ ...(this.#last.get(key) ?? base), meta: base.meta, status: 'waiting' });
-    this.#o.emit('step.waiting', key, {
-      stepId: base.stepId,
-      type: base.type,
-      reason: `waiting for child run ${childRunId}`,
-    });
-    const outcome = await children.run({ ...request, ...target, cwd: this.#o.services.cwd }, signal);
-    const current = this.#last.get(key);
-    if (current?.status === 'waiting') this.#put({ ...current, status: 'running' });
-    return outcome;
-  }
-
-  /**
-   * Concurrency slots of an attempt (resilience/): its `concurrency` key and `limits.running_steps`.
-   * Returns their release, or the error that ended the wait (cancelled, a bad key expression).
-   */
-  async #enterSlots(
-    step: PlanStep,
-    key: string,
-    at: { attempt: number; scope: Scope; leaf: boolean; signal: AbortSignal },
-  ): Promise<(() => void) | WeftError | undefined> {
-    const resilience = this.#o.services.resilience;
-    if (!resilience) return undefined;
-    try {
-      return await resilience.enterStep(step, at.leaf, (value) => this.#evaluate(value, at.scope, key), {
-        signal: at.signal,
-        onQueued: (reason) => this.#queued(step, key, at.attempt, reason),
-      });
-    } catch (error) {
-      return WeftError.from(error, 'cancelled');
-    }
-  }
-
-  /** A skill call through the run's cache, per-skill limit and circuit breaker (resilience/). */
-  #runSkill(call: {
-    step: PlanStep;
-    key: string;
-    attempt: number;
-    scope: Scope;
-    base: StepRecord;
-    name: string;
-    input: unknown;
-    signal: AbortSignal;
-    invoke: () => Promise<unknown>;
-  }): Promise<unknown> {
-    const resilience = this.#o.services.resilience;
-    if (!resilience) return call.invoke();
-    const { step, key, base } = call;
-    return resilience.callSkill({
-      step,
-      stepKey: key,
-      name: call.name,
-      input: call.input,
-      signal: call.signal,
-      invoke: call.invoke,
-      evaluate: (value) => this.#evaluate(value, call.scope, key),
-      onCache: (outcome, cacheKey) => {
-        base.meta = { ...base.meta, cache: outcome, cache_key: cacheKey };
-        if (outcome === 'hit')
-          this.#o.emit('step.cache_hit', key, { stepId: step.id, type: step.type, key: cacheKey });
-      },
-      onQueued: (reason) => this.#queued(step, key, call.attempt, reason),
-      onAdmitted: () => {
-        const last = this.#last.get(key);
-        if (last?.status === 'pending') this.#put({ ...last, status: 'running', meta: base.meta });
-      },
-    });
-  }
-
-  /** A step waiting for a concurrency slot: `pending` with the reason in its meta, and `step.waiting`. */
-  #queued(step: PlanStep, key: string, attempt: number, reason: string): void {
-    const last = this.#last.get(key);
-    this.#put(
-      last?.attempt === attempt && last.status === 'running'
-        ? { ...last, status: 'pending', meta: { ...last.meta, reason } }
-        : {
-            runId: this.#o.runId,
-            stepKey: key,
-            attempt,
-            stepId: step.id,
-            type: step.type,
-            status: 'pending',
-            startedAt: null,
-            endedAt: null,
-            input: null,
-            output: null,
-            error: null,
-            meta: { reason },
-          },
-    );
-    this.#o.emit('step.waiting', key, { stepId: step.id, type: step.type, reason });
-  }
-
-  #logger(key: string): SkillLogger {
-    const log =
-      (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
-        this.#o.emit('step.log', key, data === undefined ? { level, message } : { level, message, data });
-    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   }
 
   /** After the last attempt: `catch`, then `on_error`. */
@@ -653,8 +481,8 @@ export class StepRunner {
     error: WeftError,
     signal: AbortSignal,
   ): Promise<Outcome> {
-    if (this.#o.services.hooks?.has('error') && !signal.aborted) {
-      const decided = await this.#errorHook(step, key, scope, attempt, error, signal);
+    if (this.#hooks?.has('error') && !signal.aborted) {
+      const decided = await this.#hooks.onError(step, key, scope, attempt, error, signal);
       if (decided) return decided;
     }
     const info = error.toInfo();
@@ -716,111 +544,5 @@ export class StepRunner {
     this.#o.onFinalFailure?.(step, final, error, signal);
     this.#publish(step, scope, 'failed', null, error.toInfo(), attempt);
     return { status: 'failed', output: null, error };
-  }
-
-  #hookFailed(key: string): (point: string, message: string) => void {
-    return (point, message) => this.#o.emit('hook.failed', key, { point, message });
-  }
-
-  #stepInfo(step: PlanStep, key: string) {
-    return {
-      runId: this.#o.runId,
-      workflow: this.#o.workflow,
-      stepKey: key,
-      stepId: step.id,
-      type: step.type,
-    };
-  }
-
-  /** `beforeStep`: may replace the resolved inputs, skip the step or fail it. */
-  async #beforeStepHook(step: PlanStep, key: string, scope: Scope): Promise<Outcome | undefined> {
-    const inputs = (step.compiled as { inputs?: unknown } | null)?.inputs;
-    let input: unknown;
-    if (inputs && typeof (inputs as { evaluate?: unknown }).evaluate === 'function') {
-      input = this.#evaluate(inputs as Evaluable, scope, key);
-    }
-    const hooks = this.#o.services.hooks as HookRegistry;
-    const decided = await hooks.call(
-      'beforeStep',
-      { ...this.#stepInfo(step, key), input },
-      this.#hookFailed(key),
-    );
-    if (!decided) return undefined;
-    if ('skip' in decided) {
-      const reason = `beforeStep hook: ${decided.skip}`;
-      return this.#finalise(step, key, scope, 0, { status: 'skipped', output: null }, { reason });
-    }
-    if ('fail' in decided)
-      throw new WeftError('hook_failed', `step '${key}': beforeStep hook failed it: ${decided.fail}`);
-    if ('input' in decided) this.#hookInputs.set(key, { input: decided.input });
-    return undefined;
-  }
-
-  /** `afterStep` (may replace the output) and `branch` (composites that took a branch). */
-  async #afterStepHooks(
-    step: PlanStep,
-    key: string,
-    attempt: number,
-    output: unknown,
-    meta: Record<string, unknown> | undefined,
-  ): Promise<unknown> {
-    const hooks = this.#o.services.hooks as HookRegistry;
-    const info = this.#stepInfo(step, key);
-    if (hooks.has('branch')) {
-      const branch = meta?.branch ?? (step.type === 'fork_join' && output ? Object.keys(output) : undefined);
-      if (branch !== undefined) await hooks.call('branch', { ...info, branch }, this.#hookFailed(key));
-    }
-    if (!hooks.has('afterStep')) return output;
-    const decided = await hooks.call('afterStep', { ...info, attempt, output }, this.#hookFailed(key));
-    return decided && 'output' in decided ? decided.output : output;
-  }
-
-  /** `error`, after the last attempt: may retry the step, skip it, or supply its output. */
-  async #errorHook(
-    step: PlanStep,
-    key: string,
-    scope: Scope,
-    attempt: number,
-    error: WeftError,
-    signal: AbortSignal,
-  ): Promise<Outcome | undefined> {
-    const hooks = this.#o.services.hooks as HookRegistry;
-    const context = { ...this.#stepInfo(step, key), attempt, error: error.toInfo() };
-    const decided = await hooks.call('error', context, this.#hookFailed(key));
-    if (!decided) return undefined;
-    if ('retry' in decided) {
-      const retries = this.#hookRetries.get(key) ?? 0;
-      // A hook that always says retry would loop for ever.
-      if (retries >= MAX_HOOK_RETRIES) return undefined;
-      this.#hookRetries.set(key, retries + 1);
-      return this.#attemptLoop(step, key, scope, signal);
-    }
-    if ('skip' in decided) {
-      const reason = `error hook: ${decided.skip}`;
-      return this.#finalise(step, key, scope, attempt, { status: 'skipped', output: null }, { reason });
-    }
-    if ('output' in decided) {
-      const last = this.#last.get(key);
-      const now = Date.now();
-      this.#put({
-        ...(last ?? {
-          runId: this.#o.runId,
-          stepKey: key,
-          stepId: step.id,
-          type: step.type,
-          startedAt: now,
-          input: null,
-        }),
-        attempt,
-        status: 'completed',
-        endedAt: now,
-        output: decided.output,
-        error: error.toInfo(),
-        meta: completionMeta(step, scope, { recovered_by: 'error hook' }),
-      });
-      this.#publish(step, scope, 'completed', decided.output, error.toInfo(), attempt);
-      return { status: 'completed', output: decided.output };
-    }
-    return undefined;
   }
 }
