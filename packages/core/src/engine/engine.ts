@@ -43,6 +43,7 @@ import { type RunProgress, runProgress } from './progress.js';
 import { createRedactor } from './redact.js';
 import { type RerunOptions, type RerunResult, rerun } from './rerun.js';
 import { RunExecutor } from './run-executor.js';
+import { RunKeeper, type RunningRun } from './run-keeper.js';
 import { SkillInvoker } from './skill-invoker.js';
 import type {
   CloseOptions,
@@ -106,8 +107,8 @@ export class WeftEngine implements Engine {
   readonly #writer: BatchWriter;
   readonly #invoker: SkillInvoker;
   readonly #loader: WorkflowLoader;
-  readonly #running = new Map<string, { executor: RunExecutor; result: Promise<RunResult> }>();
-  readonly #leaseTimer: NodeJS.Timeout;
+  readonly #keeper: RunKeeper;
+  readonly #running: Map<string, RunningRun>;
   readonly #waits: DurableWaits;
   readonly #chainer: Chainer;
   readonly #children: ChildRuns;
@@ -119,13 +120,20 @@ export class WeftEngine implements Engine {
   /** Resumes in progress: a parent's `workflow` step and `recover` may ask for one child at once. */
   readonly #resuming = new Map<string, Promise<RunHandle>>();
   #closed = false;
-  /** Leaf step attempts executing now, for a graceful close. */
-  #inFlight = 0;
 
   constructor(parts: EngineParts) {
     this.#parts = parts;
     this.store = parts.store;
-    this.#writer = new BatchWriter(parts.store, parts.owner, (lost) => this.#lose(lost));
+    this.#keeper = new RunKeeper({
+      store: parts.store,
+      owner: parts.owner,
+      leaseMs: parts.leaseMs,
+      bus: this.#bus,
+      stepTypes: parts.stepTypes,
+      writer: () => this.#writer,
+    });
+    this.#running = this.#keeper.running;
+    this.#writer = new BatchWriter(parts.store, parts.owner, (lost) => this.#keeper.lose(lost));
     this.#invoker = new SkillInvoker(parts.skills);
     this.#loader = new WorkflowLoader({
       store: parts.store,
@@ -134,17 +142,6 @@ export class WeftEngine implements Engine {
       cwd: parts.cwd,
       agents: () => parts.agents?.names() ?? new Set(),
     });
-    this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(parts.leaseMs / 3)));
-    const leaf = (type: string) => parts.stepTypes.get(type)?.composite !== true;
-    this.#bus.on('step.started', (e) => {
-      if (leaf(e.data.type)) this.#inFlight++;
-    });
-    const ended = (e: { data: { type: string } }) => {
-      if (leaf(e.data.type)) this.#inFlight--;
-    };
-    this.#bus.on('step.completed', ended);
-    this.#bus.on('step.failed', ended);
-    this.#leaseTimer.unref();
     this.#notifier = new Notifier({
       ...parts.notifications,
       store: parts.store.notifications,
@@ -482,8 +479,8 @@ export class WeftEngine implements Engine {
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if ((options.graceMs ?? 0) > 0) await this.#drain(options.graceMs!);
-    clearInterval(this.#leaseTimer);
+    if ((options.graceMs ?? 0) > 0) await this.#keeper.drain(options.graceMs!);
+    this.#keeper.stop();
     await this.dlq.stop();
     await this.#control.close();
     const stopping = [...this.#running.values()];
@@ -498,16 +495,6 @@ export class WeftEngine implements Engine {
     await this.#notifier.close();
     await this.#parts.mcp?.close();
     await this.store.close();
-  }
-
-  /** No new step starts; running ones get up to `graceMs` to finish (leases are still renewed). */
-  async #drain(graceMs: number): Promise<void> {
-    for (const { executor } of this.#running.values()) executor.hold();
-    const until = Date.now() + graceMs;
-    while (this.#inFlight > 0 && this.#running.size > 0 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await this.#writer.flushed().catch(() => {});
   }
 
   #assertOpen(): void {
@@ -606,29 +593,5 @@ export class WeftEngine implements Engine {
     });
     const result: RunResult = { runId: run.id, status: 'cancelled', output: null, error };
     return { runId: run.id, result: async () => result };
-  }
-
-  #lose(runIds: string[], force = true): void {
-    for (const id of runIds) {
-      const reason = new WeftError('lease_lost', `run ${id}: another process took over its lease`);
-      this.#running.get(id)?.executor.detach(reason, force);
-    }
-  }
-
-  async #renew(): Promise<void> {
-    if (this.#running.size === 0 || this.#closed) return;
-    try {
-      // Only runs whose creation is committed can be judged: a run launched a moment ago may
-      // still be in the writer's next batch, absent from the store but not lost.
-      const candidates = [...this.#running.keys()];
-      await this.#writer.flushed();
-      const held = new Set(await this.store.renewLeases(this.#parts.owner, this.#parts.leaseMs, Date.now()));
-      this.#lose(
-        candidates.filter((id) => !held.has(id) && this.#running.has(id)),
-        false,
-      );
-    } catch (error) {
-      process.emitWarning(`lease renewal failed: ${(error as Error).message}`);
-    }
   }
 }
