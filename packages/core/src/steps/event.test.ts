@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, stepEngine } from '../../test/support/step-engine.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, useStepEngines } from '../../test/support/step-engine.js';
 import type { WeftEngine } from '../engine/engine.js';
 
-const engines: WeftEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((engine) => engine.close()));
-});
-
-async function setup() {
-  const harness = await stepEngine();
-  engines.push(harness.engine);
-  return harness.engine;
-}
+const engines = useStepEngines();
+const setup = async () => (await engines()).engine;
 
 const eventDoc = (fields = '', before = '') => `name: pay
 steps:
