@@ -41,7 +41,7 @@ describe('weft --version / --help', () => {
     expect(option.stderr).toContain("unknown option '--jsn'");
     const missing = await weft(['run'], { cwd });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing required argument 'file'");
+    expect(missing.stderr).toContain("missing required argument 'file|name'");
     const choice = await weft(['runs', 'list', '--status', 'done'], { cwd });
     expect(choice.code).toBe(2);
     expect(choice.stderr).toContain(

@@ -176,7 +176,37 @@ function randomRequest(runIds: readonly string[]): InjectOptions {
       'application/x-www-form-urlencoded',
       '',
     ]);
-  switch (int(11)) {
+  switch (int(13)) {
+    case 11:
+      return {
+        method: 'POST',
+        url: pick(['/api/v1/workflows', '/api/v1/workflows/hello/rollback']),
+        headers,
+        payload: JSON.stringify(
+          rand() < 0.6
+            ? {
+                source: mutateText(pick(DOCS)),
+                message: pick(STRINGS),
+                status: pick(['draft', 'active', 'x']),
+              }
+            : { version: randomJson(2), ...(rand() < 0.5 ? { extra: randomJson() } : {}) },
+        ),
+      };
+    case 12: {
+      const name = rand() < 0.5 ? 'hello' : encodeURIComponent(pick(STRINGS)) || 'x';
+      return pick<InjectOptions>([
+        { method: 'GET', url: `/api/v1/workflows/${name}?${randomQuery(['version'])}` },
+        { method: 'GET', url: `/api/v1/workflows/${name}/versions/${pick(['1', '0', '-1', 'x', '99'])}` },
+        { method: 'GET', url: `/api/v1/workflows/${name}/diff?${randomQuery(['from', 'to'])}` },
+        {
+          method: 'PUT',
+          url: `/api/v1/workflows/${name}/versions/${pick(['1', '2', 'x'])}/status`,
+          headers,
+          payload: JSON.stringify({ status: pick(['draft', 'active', 'deprecated', 'archived', 'gone', 1]) }),
+        },
+        { method: 'GET', url: `/api/v1/workflows/${name}/versions` },
+      ]);
+    }
     case 0:
     case 1:
     case 2: {
@@ -249,7 +279,7 @@ describe(`fuzz (${COUNT} requests, seed ${SEED})`, () => {
       const where = `request ${i} (seed ${SEED}): ${JSON.stringify(request).slice(0, 400)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
       expect(res.statusCode, where).toBeLessThan(500);
       if (res.statusCode >= 400) expect(res.json().error.code, where).toMatch(/^[a-z_]+$/);
-      if (res.statusCode === 201) runIds.push(res.json().id);
+      if (res.statusCode === 201 && request.url === '/api/v1/runs') runIds.push(res.json().id);
     }
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
     expect(runIds.length).toBeGreaterThan(10);

@@ -17,7 +17,10 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on; beyond loopback needs WEFT_API_TOKENS', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 7420)
     .option('--allow-shell', 'let runs started over the API use the shell skill (else WEFT_ALLOW_SHELL)')
-    .option('--workflows <dir>', 'directory that start requests may name files in (default: here)')
+    .option(
+      '--workflows <dir>',
+      'register the documents of this directory at start (a new version for each changed one); start requests may name files in it (default: here)',
+    )
     .addHelpText(
       'after',
       '\nTokens: WEFT_API_TOKENS=<token>:<read|write|admin>,... (see docs/api.md). SIGTERM or Ctrl-C stops gracefully.',
@@ -50,10 +53,12 @@ async function serveAction(options: ServeOptions, command: Command): Promise<num
       notifications: ctx.config.notifications,
       logLevel: ctx.config.logLevel,
     },
-    workflowsDir: options.workflows,
+    workflowsDir: options.workflows ?? ctx.config.workflows,
+    pushWorkflows: options.workflows ?? ctx.config.workflows,
     ...(options.allowShell ? { allowShell: true } : {}),
     logger: { level: ctx.config.logLevel },
   });
+  for (const line of server.pushed) process.stderr.write(`weft: ${line}\n`);
   const resumed = server.recovered > 0 ? ` (${server.recovered} interrupted runs resumed)` : '';
   process.stderr.write(`weft: listening on ${server.url}${resumed}; API docs at ${server.url}/docs\n`);
   await server.closed;

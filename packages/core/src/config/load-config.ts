@@ -52,6 +52,8 @@ export interface WeftConfig {
   mcpServers?: Record<string, McpServerSetting>;
   /** `event_sources`: brokers whose messages become events (docs/events.md); undefined: none. */
   eventSources?: EventSourceSettings[];
+  /** `workflows`: a directory of documents `weft serve` registers at start (absolute). */
+  workflows?: string;
 }
 
 export interface LoadConfigOptions {
@@ -108,6 +110,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<WeftC
     agents: fromFile.agents,
     mcpServers: fromFile.mcp_servers,
     eventSources: fromFile.event_sources,
+    workflows: fromFile.workflows === undefined ? undefined : resolve(fileDir, fromFile.workflows),
   };
 }
 

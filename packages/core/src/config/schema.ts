@@ -52,6 +52,7 @@ export const configFileSchema = z
     agents: agentsSetting,
     mcp_servers: mcpServersSetting,
     event_sources: eventSourcesSetting,
+    workflows: z.string().min(1),
   })
   .partial();
 

@@ -112,14 +112,18 @@ describe('on_complete', () => {
     ]);
   });
 
-  it('refuses a registered workflow name at load (there is no registry yet)', async () => {
+  it('starts a registered workflow named in on_complete (its active version)', async () => {
     const { engine } = await setup({});
+    await engine.workflows.push(
+      'name: invoice\nsteps: [ { id: i, type: skill, skill: echo, inputs: { n: 2 } } ]\n',
+    );
     const source =
       'name: x\nsteps: [ { id: a, type: skill, skill: echo } ]\non_complete: [ { workflow: invoice } ]\n';
-    await expect(engine.start({ source })).rejects.toMatchObject({
-      code: 'not_supported',
-      message: expect.stringMatching(/on_complete\[0\]\.workflow: 'invoice' names a registered workflow/),
-    });
+    const first = await (await engine.start({ source })).result();
+    const chained = await chainEvents(engine, first.runId);
+    expect(chained).toEqual([
+      { type: 'run.chained', index: 0, workflow: 'invoice', runId: expect.any(String) },
+    ]);
   });
 
   it('stops a chain at maxChainLength runs', async () => {

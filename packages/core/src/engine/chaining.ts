@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
+import { isWorkflowPath, registryKey } from '../registry/refs.js';
+
+export { isWorkflowPath };
+
 import {
   compileCondition,
   compileValue,
@@ -42,22 +46,11 @@ export type PreparedChain =
   | { index: number; workflow: string; runId: string; run: RunRecord | undefined }
   | { index: number; workflow: string; error: WeftError };
 
-/** True for a reference that names a file; anything else names a registered workflow. */
-export function isWorkflowPath(ref: string): boolean {
-  return ref.includes('/') || ref.includes('\\') || /\.(ya?ml|json)$/i.test(ref);
-}
-
-/** Compiles `on_complete`; a registered name is refused, there is no registry yet. */
+/** Compiles `on_complete`: each entry names a document by path, or a registered workflow by name. */
 export function compileOnComplete(value: unknown, noteRefs: (refs: References) => void): OnCompleteEntry[] {
   if (!Array.isArray(value)) return [];
   return value.map((entry: Record<string, unknown>, index) => {
     const workflow = String(entry.workflow);
-    if (!isWorkflowPath(workflow)) {
-      throw new WeftError(
-        'not_supported',
-        `on_complete[${index}].workflow: '${workflow}' names a registered workflow, and this version of Weft has no registry yet; give a path relative to this document, such as ./${workflow}.yaml`,
-      );
-    }
     const when =
       entry.when === undefined ? undefined : compileCondition(entry.when, ['on_complete', index, 'when']);
     const inputs = compileValue(entry.inputs ?? {}, ['on_complete', index, 'inputs']);
@@ -117,7 +110,10 @@ export class Chainer {
     if (await this.options.store.getRun(runId))
       return { index, workflow: entry.workflow, runId, run: undefined };
     const cwd = typeof run.meta.cwd === 'string' ? run.meta.cwd : this.options.cwd;
-    const next = await this.options.load(resolve(plan.path ? dirname(plan.path) : cwd, entry.workflow));
+    const ref = isWorkflowPath(entry.workflow)
+      ? resolve(plan.path ? dirname(plan.path) : cwd, entry.workflow)
+      : registryKey(entry.workflow);
+    const next = await this.options.load(ref);
     const before = (run.meta.chained_from as ChainedFrom | undefined)?.chain ?? [];
     const chain: ChainLink[] = [...before, { run_id: run.id, workflow: run.workflow }];
     const max = this.options.maxChainLength;

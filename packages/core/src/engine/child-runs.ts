@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WeftError } from '../errors.js';
+import { parseRegistryKey } from '../registry/refs.js';
 import type { ChildRunOutcome, ChildRunRequest, ChildRunService, ChildRunTarget } from '../steps/types.js';
 import type { RunRecord, Store } from '../store/types.js';
 import { TERMINAL_RUN_STATUSES } from '../store/types.js';
@@ -83,7 +84,12 @@ export class ChildRuns implements ChildRunService {
     }
     const plan = await this.#host.load(request.workflow);
     checkVersion(plan, request, where);
-    return this.#host.start({ source: plan.source, path: request.workflow }, request.input, {
+    const registered = parseRegistryKey(request.workflow);
+    // A registered child starts with the version just loaded, whatever becomes active meanwhile.
+    const ref = registered
+      ? { name: registered.name, version: plan.version ?? undefined }
+      : { source: plan.source, path: request.workflow };
+    return this.#host.start(ref, request.input, {
       runId,
       parentRunId,
       meta: { cwd: request.cwd, depth, parent_step: stepKey },

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
+import { parseRegistryKey } from '../registry/refs.js';
 import { formatProblem, type Problem, parseSource } from '../spec/index.js';
 import type { Plan, WorkflowDependency } from './plan-types.js';
 
@@ -34,7 +35,8 @@ const EXTENSIONS = ['.yaml', '.yml', '.json'];
 export async function checkWorkflowGraph(root: Plan, options: WorkflowGraphOptions): Promise<void> {
   const plans = new Map<string, Promise<Plan>>();
   const explored = new Set<string>();
-  const name = (path: string) => (path === ROOT ? fileOf(root, options.cwd) : relative(options.cwd, path));
+  const name = (path: string) =>
+    path === ROOT ? fileOf(root, options.cwd) : (parseRegistryKey(path)?.name ?? relative(options.cwd, path));
   const load = (path: string) => {
     const known = plans.get(path);
     if (known) return known;
@@ -56,11 +58,12 @@ export async function checkWorkflowGraph(root: Plan, options: WorkflowGraphOptio
       try {
         child = await load(dependency.path);
       } catch (error) {
-        return { ...at, ...unreadable(dependency, error, name), cause: error };
+        const baseDir = plan.path === null ? options.cwd : dirname(plan.path);
+        return { ...at, ...unreadable(dependency, error, name, baseDir), cause: error };
       }
       if (dependency.version !== undefined && child.version !== dependency.version) {
         const has = child.version === null ? 'has no version' : `is version ${child.version}`;
-        const message = `workflow '${dependency.ref}' ${has}, but the step pins version ${dependency.version} (until there is a registry, only the document's own version can run)`;
+        const message = `workflow '${dependency.ref}' ${has}, but the step pins version ${dependency.version} (a document named by its path runs as it is; register it with \`weft workflows push\` to pick versions)`;
         return { ...at, code: 'not_found', message };
       }
       if (explored.has(dependency.path)) continue;
@@ -85,12 +88,19 @@ function unreadable(
   dependency: WorkflowDependency,
   error: unknown,
   name: (path: string) => string,
+  baseDir: string,
 ): Pick<Failure, 'code' | 'message'> {
   const cause = WeftError.from(error, 'invalid_document');
+  if (cause.code === 'not_found' && parseRegistryKey(dependency.path)) {
+    // `workflow: invoice` next to invoice.yaml: the author probably meant the file.
+    const file = EXTENSIONS.map((ext) => resolve(baseDir, dependency.ref + ext)).find((p) => existsSync(p));
+    const hint = file ? `; to run the file next to this document, write './${basename(file)}'` : '';
+    return { code: 'not_found', message: `${cause.message}${hint}` };
+  }
   if (cause.code === 'not_found') {
     const other = EXTENSIONS.map((ext) => dependency.path + ext).find((path) => existsSync(path));
     const hint = other ? ` (did you mean '${dependency.ref}${other.slice(dependency.path.length)}'?)` : '';
-    const message = `no workflow file '${dependency.ref}' at ${name(dependency.path)}${hint}; until there is a registry, a workflow is named by its path relative to this document`;
+    const message = `no workflow file '${dependency.ref}' at ${name(dependency.path)}${hint}; a workflow is named by its path relative to this document, or by the name of a registered workflow`;
     return { code: 'not_found', message };
   }
   return {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
+import { parseRegistryKey } from '../registry/refs.js';
+import { resolveRegistered } from '../registry/resolve.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import {
   formatProblem,
@@ -51,7 +53,10 @@ export class WorkflowLoader {
   }
 
   async #read(ref: WorkflowRef): Promise<Plan> {
+    if (typeof ref === 'object' && 'name' in ref) return this.#registered(ref.name, ref.version);
     if (typeof ref === 'string') {
+      const registered = parseRegistryKey(ref);
+      if (registered) return this.#registered(registered.name, registered.version);
       const path = isAbsolute(ref) ? ref : resolve(this.options.cwd, ref);
       let source: string;
       try {
@@ -78,6 +83,16 @@ export class WorkflowLoader {
       agents: this.options.agents?.(),
     });
     return this.#compile(result, source, ref.path ?? null);
+  }
+
+  /**
+   * A registered workflow: the pinned version, else the active one. Its plan carries the registry's
+   * version number, which the run records. An archived version is refused.
+   */
+  async #registered(name: string, version: number | undefined): Promise<Plan> {
+    const found = await resolveRegistered(this.options.store, name, version);
+    const plan = this.fromSource(found.source, null);
+    return plan.version === found.version ? plan : { ...plan, version: found.version };
   }
 
   fromSource(source: string, path: string | null): Plan {

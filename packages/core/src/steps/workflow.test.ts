@@ -119,7 +119,7 @@ describe('workflow', () => {
     const byName = engine.start(join(dir, 'by-name.yaml'));
     await expect(byName).rejects.toMatchObject({ code: 'not_found' });
     await expect(byName).rejects.toThrow(
-      "by-name.yaml:3:42: steps[0].workflow: no workflow file 'invoice' at invoice (did you mean 'invoice.yaml'?); until there is a registry, a workflow is named by its path relative to this document",
+      "by-name.yaml:3:42: steps[0].workflow: no registered workflow 'invoice'; register one with `weft workflows push <file>`; to run the file next to this document, write './invoice.yaml'",
     );
     const pinned = engine.start(join(dir, 'pinned.yaml'));
     await expect(pinned).rejects.toMatchObject({ code: 'not_found' });

@@ -1,11 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
 import type { Evaluable } from '../expr/index.js';
+import { isWorkflowPath, registryKey } from '../registry/refs.js';
 import type { ChildRunOutcome, StepType } from './types.js';
 
 interface WorkflowStep {
-  /** As written: the path relative to the parent document. */
+  /** As written: a path relative to the parent document, or a registered workflow's name. */
   ref: string;
+  /** The absolute path, or the registry key (`registry:<name>[@<version>]`). */
   path: string;
   version: number | undefined;
   inputs: Evaluable | undefined;
@@ -30,8 +32,9 @@ function childFailure(ref: string, child: ChildRunOutcome): WeftError {
 
 /**
  * `type: workflow` — runs another workflow as a child run and waits for it; output: the child's
- * output. `workflow` is a path relative to this document (loaded, with its own children, when
- * this document loads: a missing file, a `version` it does not have, or a cycle is refused then).
+ * output. `workflow` is a path relative to this document, or the name of a registered workflow (its
+ * active version, or the pinned `version`); it is loaded, with its own children, when this document
+ * loads: a missing file or name, a `version` it does not have, or a cycle is refused then.
  * The child records its parent (`parentRunId`); this step records `child_run_id` in its meta.
  */
 export const workflowStep: StepType<WorkflowStep> = {
@@ -39,8 +42,12 @@ export const workflowStep: StepType<WorkflowStep> = {
   attempts: true,
   compile(definition, ctx) {
     const ref = String(definition.workflow);
-    const path = isAbsolute(ref) ? ref : resolve(ctx.baseDir, ref);
     const version = definition.version as number | undefined;
+    const path = !isWorkflowPath(ref)
+      ? registryKey(ref, version)
+      : isAbsolute(ref)
+        ? ref
+        : resolve(ctx.baseDir, ref);
     ctx.dependsOn({ ref, path, version });
     return {
       ref,

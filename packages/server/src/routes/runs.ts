@@ -11,7 +11,7 @@ const startSchema = {
   tags: ['runs'],
   summary: 'Start a run',
   description:
-    "Starts a run of a document sent as text (`source`) or of a file under the server's workflows directory (`path`). With an `Idempotency-Key` header, a repeated request answers 200 with the run the first one started.",
+    "Starts a run of a document sent as text (`source`), of a file under the server's workflows directory (`path`), or of a registered workflow (`workflow`, optionally `version`). With an `Idempotency-Key` header, a repeated request answers 200 with the run the first one started.",
   headers: {
     type: 'object',
     properties: {
@@ -29,6 +29,13 @@ const startSchema = {
         maxLength: 1000,
         description: 'A file under the workflows directory',
       },
+      workflow: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        description: 'A registered workflow: its active version, or `version`',
+      },
+      version: { type: 'integer', minimum: 1, description: 'With `workflow`: run this version' },
       file: { type: 'string', maxLength: 500, description: 'Name used in problems when `source` is given' },
       input: { ...anyValue, description: "The run input, checked against the document's `inputs` schema" },
     },

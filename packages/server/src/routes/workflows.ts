@@ -2,6 +2,7 @@ import { loadWorkflow } from '@weft/core';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, problemSchema } from '../schemas/common.js';
 import type { ServerContext } from '../server-context.js';
+import { registryRoutes } from './registry-routes.js';
 
 interface ValidateBody {
   source: string;
@@ -53,4 +54,11 @@ export function workflowRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return { valid: problems.length === 0, workflow: document?.name ?? null, problems };
     },
   );
+  // Runs of a registered workflow start with POST /api/v1/runs { "workflow": name, "version"? }.
+  registryRoutes(app, {
+    prefix: '/api/v1/workflows',
+    tag: 'workflows',
+    noun: 'workflow',
+    registry: () => ctx.engine.workflows,
+  });
 }

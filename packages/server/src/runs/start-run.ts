@@ -31,7 +31,7 @@ export class RunStarter {
 
   async start(body: StartRunBody, idempotencyKey?: string): Promise<Started> {
     const { engine } = this.options;
-    const src = await resolveWorkflowSource(body, this.options.workflowsDir);
+    const src = await resolveWorkflowSource(body, this.options.workflowsDir, engine.workflows);
     const { document, problems } = loadWorkflow(src.source, {
       file: src.file,
       skills: this.options.skillNames,
@@ -53,7 +53,11 @@ export class RunStarter {
         );
       }
     }
-    const ref = src.path === null ? { source: src.source } : { source: src.source, path: src.path };
+    const ref = src.registered
+      ? src.registered
+      : src.path === null
+        ? { source: src.source }
+        : { source: src.source, path: src.path };
     const launch = async (runId?: string): Promise<Started> => {
       const handle = await engine.start(ref, body.input, { runId, meta: { origin: 'api' } });
       const run = await engine.store.getRun(handle.runId);

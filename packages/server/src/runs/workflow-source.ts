@@ -1,11 +1,15 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Registry } from '@weft/core';
 import { apiError } from '../errors/api-error.js';
 
 /** A workflow to run, as a request names it: the document text, or a file on the server. */
 export interface WorkflowSourceBody {
   source?: string;
   path?: string;
+  /** A registered workflow's name: its active version, or `version`. */
+  workflow?: string;
+  version?: number;
   /** Name shown in problems when `source` is given. */
   file?: string;
 }
@@ -16,6 +20,8 @@ export interface WorkflowSource {
   path: string | null;
   /** Name used in problems. */
   file: string;
+  /** Set for a registered workflow: the version the run starts with. */
+  registered?: { name: string; version: number };
 }
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -27,23 +33,43 @@ const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export async function resolveWorkflowSource(
   body: WorkflowSourceBody,
   workflowsDir: string,
+  registry: Pick<Registry, 'resolve'>,
 ): Promise<WorkflowSource> {
-  const hasSource = typeof body.source === 'string';
-  const hasPath = typeof body.path === 'string';
-  if (hasSource === hasPath) {
+  const given = (['source', 'path', 'workflow'] as const).filter((key) => typeof body[key] === 'string');
+  if (given.length !== 1) {
     throw apiError(
       'invalid_request',
-      'expected exactly one of body.source (the document text) or body.path (a file under the workflows directory)',
+      'expected exactly one of body.source (the document text), body.path (a file under the workflows directory) or body.workflow (a registered workflow)',
       {
         issues: [
           {
             path: 'body',
-            message: hasSource ? 'both source and path are set' : 'neither source nor path is set',
+            message: given.length === 0 ? 'none of them is set' : `${given.join(' and ')} are set`,
           },
         ],
       },
     );
   }
+  if (body.version !== undefined && given[0] !== 'workflow') {
+    throw apiError(
+      'invalid_request',
+      'body.version picks a version of a registered workflow (body.workflow)',
+      {
+        issues: [{ path: 'body.version', message: 'only with body.workflow' }],
+      },
+    );
+  }
+  if (given[0] === 'workflow') {
+    const { definition } = await registry.resolve(body.workflow as string, body.version);
+    const registered = { name: definition.name, version: definition.version };
+    return {
+      source: definition.source,
+      path: null,
+      file: `${registered.name}@${registered.version}`,
+      registered,
+    };
+  }
+  const hasSource = given[0] === 'source';
   if (hasSource) {
     return { source: body.source as string, path: null, file: body.file ?? '<input>' };
   }
