@@ -6,6 +6,8 @@ import {
   type EventSourceSettings,
   type EventSources,
   loadSkillModules,
+  Scheduler,
+  type SchedulerOptions,
   type Store,
   startEventSources,
 } from '@weft/core';
@@ -45,6 +47,13 @@ export interface ServeOptions extends Omit<ServerOptions, 'engine' | 'auth' | 's
   handleSignals?: boolean;
   /** On close, how long running steps may take to finish (no new step starts meanwhile); default 10 s. */
   shutdownGraceMs?: number;
+  /**
+   * Registers the documents of this directory (`--workflows`, `workflows:` in config) before
+   * listening: a new active version for each changed one. An invalid document stops the start.
+   */
+  pushWorkflows?: string;
+  /** Fires due schedules in this process (docs/schedules.md); `false` turns it off. Default on. */
+  scheduler?: false | Omit<SchedulerOptions, 'engine'>;
 }
 
 export interface RunningServer {
@@ -56,6 +65,8 @@ export interface RunningServer {
   engine: Engine;
   /** Interrupted runs resumed at start. */
   recovered: number;
+  /** What registering `pushWorkflows` did, one line per document. */
+  pushed: string[];
   /** Stops accepting, ends streams, then closes the engine (which releases the leases of runs still going). */
   close(): Promise<void>;
   /** Resolves once the server has closed, by `close()` or a signal. */
@@ -88,7 +99,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   let app: FastifyInstance;
   let sources: EventSources | undefined;
+  let scheduler: Scheduler | undefined;
+  let pushed: string[] = [];
   try {
+    if (options.pushWorkflows !== undefined) {
+      const outcomes = await engine.workflows.pushPath(options.pushWorkflows, {
+        cwd,
+        message: 'registered at server start',
+      });
+      pushed = outcomes.map((outcome) => outcome.message);
+    }
     app = await createServer({
       ...options,
       engine,
@@ -99,6 +119,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       logger: options.logger ?? { level: 'info' },
     });
     app.addHook('onClose', async () => sources?.stop());
+    app.addHook('onClose', async () => scheduler?.stop());
     await app.listen({ host, port: options.port ?? 7420 });
   } catch (error) {
     await engine.close();
@@ -109,13 +130,22 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await engine.close();
     throw error;
   });
+  if (options.scheduler !== false) {
+    scheduler = new Scheduler({
+      onError: (error) => app.log.warn({ err: error }, 'scheduler pass failed'),
+      ...options.scheduler,
+      engine,
+    });
+    scheduler.start();
+  }
   if (options.eventSources?.length) {
     sources = startEventSources(engine, options.eventSources, { warn: (message) => app.log.warn(message) });
   }
-  return running(app, engine, host, recovered.length, {
+  const server = running(app, engine, host, recovered.length, {
     signals: options.handleSignals !== false,
     graceMs: options.shutdownGraceMs ?? 10_000,
   });
+  return { ...server, pushed };
 }
 
 function running(
@@ -124,7 +154,7 @@ function running(
   host: string,
   recovered: number,
   { signals, graceMs }: { signals: boolean; graceMs: number },
-): RunningServer {
+): Omit<RunningServer, 'pushed'> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   let resolveClosed: () => void = () => {};

@@ -9,6 +9,8 @@ import type { SinkLimits } from './stream/sse-sink.js';
 export interface ServerContext {
   engine: Engine;
   starter: RunStarter;
+  /** Where request paths are looked up (schedules), and whether their runs may use `shell`. */
+  workflows: { dir: string; allowShell: boolean };
   hub: EventHub;
   metrics: WeftMetrics;
   skillNames: ReadonlySet<string>;

@@ -3,8 +3,10 @@ import { describeBreakerStateConformance } from '../resilience/breaker-state.con
 import { describeCacheStoreConformance } from '../resilience/cache-store.conformance.js';
 import { describeCommandsConformance } from './commands.conformance.js';
 import { describeDeadLettersConformance } from './dead-letters.conformance.js';
+import { describeDefinitionsConformance } from './definitions.conformance.js';
 import { MIGRATIONS } from './migrations/all-migrations.js';
 import { describeNotificationsConformance } from './notifications.conformance.js';
+import { describeSchedulesConformance } from './schedules.conformance.js';
 import { describeSlotsConformance } from './slots.conformance.js';
 import type { EventRecord, RunPatch, RunRecord, StepRecord, Store, WriteBatch } from './types.js';
 import { describeWaitsConformance } from './waits.conformance.js';
@@ -512,5 +514,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     describeDeadLettersConformance(() => store);
     describeCommandsConformance(() => store);
     describeNotificationsConformance(() => store);
+    describeDefinitionsConformance(() => store);
+    describeSchedulesConformance(() => store);
   });
 }

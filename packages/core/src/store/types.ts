@@ -3,7 +3,9 @@ import type { BreakerStateStore } from '../resilience/breaker-state.js';
 import type { CacheStore } from '../resilience/cache-store.js';
 import type { SlotStore } from '../resilience/concurrency-store.js';
 import type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
+import type { DefinitionStore } from './definition-types.js';
 import type { NotificationStore } from './notification-types.js';
+import type { ScheduleStore } from './schedule-types.js';
 
 export type { DeadLetterFilter, DeadLetterRecord, ReopenRun } from './dead-letter-types.js';
 
@@ -340,6 +342,10 @@ export interface Store {
   readonly slots: SlotStore;
   /** Notification deliveries and `delayed` deadlines (notify/). */
   readonly notifications: NotificationStore;
+  /** Versions of workflows and templates (registry/). */
+  readonly definitions: DefinitionStore;
+  /** Schedules and their fire history (scheduler/). */
+  readonly schedules: ScheduleStore;
 
   close(): Promise<void>;
 }

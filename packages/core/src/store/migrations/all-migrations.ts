@@ -4,6 +4,8 @@ import { runCommands } from './0003-run-commands.js';
 import { deadLetters } from './0004-dead-letters.js';
 import { resilience } from './0005-resilience.js';
 import { notifications } from './0006-notifications.js';
+import { definitions } from './0007-definitions.js';
+import { schedules } from './0008-schedules.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, oldest first. A new one is one new file plus one line here. */
@@ -14,4 +16,6 @@ export const MIGRATIONS: readonly Migration[] = [
   deadLetters,
   resilience,
   notifications,
+  definitions,
+  schedules,
 ];

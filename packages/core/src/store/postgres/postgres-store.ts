@@ -39,10 +39,12 @@ import { PostgresCache } from './postgres-cache.js';
 import { postgresCommands as commands } from './postgres-commands.js';
 import { commitPostgresBatch } from './postgres-commit.js';
 import { postgresDeadLetters as deadLetters } from './postgres-dead-letters.js';
+import { PostgresDefinitions } from './postgres-definitions.js';
 import { postgresStoreError } from './postgres-errors.js';
 import { PostgresMigrator } from './postgres-migrator.js';
 import { PostgresNotifications } from './postgres-notifications.js';
 import { connectPostgres, inTransaction, type PostgresStoreOptions } from './postgres-pool.js';
+import { PostgresSchedules } from './postgres-schedules.js';
 import { PostgresSlots } from './postgres-slots.js';
 import { listRunsQuery, PG_STATEMENTS } from './postgres-sql.js';
 import { postgresWaits as waits } from './postgres-waits.js';
@@ -68,6 +70,8 @@ export class PostgresStore implements Store {
   readonly cache: PostgresCache;
   readonly slots: PostgresSlots;
   readonly notifications: PostgresNotifications;
+  readonly definitions: PostgresDefinitions;
+  readonly schedules: PostgresSchedules;
 
   private constructor(
     private readonly pool: Pool,
@@ -80,6 +84,8 @@ export class PostgresStore implements Store {
     this.cache = new PostgresCache(pool, guard);
     this.slots = new PostgresSlots(pool, guard);
     this.notifications = new PostgresNotifications(pool, guard);
+    this.definitions = new PostgresDefinitions(pool, guard);
+    this.schedules = new PostgresSchedules(pool, guard);
   }
 
   /** Connects (creating the schema if one is named) without migrating. */

@@ -41,9 +41,11 @@ import { SqliteCache } from './sqlite-cache.js';
 import { SqliteCommands } from './sqlite-commands.js';
 import { commitSqliteBatch } from './sqlite-commit.js';
 import { SqliteDeadLetters } from './sqlite-dead-letters.js';
+import { SqliteDefinitions } from './sqlite-definitions.js';
 import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteMigrator } from './sqlite-migrator.js';
 import { SqliteNotifications } from './sqlite-notifications.js';
+import { SqliteSchedules } from './sqlite-schedules.js';
 import { SqliteSlots } from './sqlite-slots.js';
 import { listRunsSql, prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 import { SqliteWaits } from './sqlite-waits.js';
@@ -73,6 +75,8 @@ export class SqliteStore implements Store {
   readonly cache: SqliteCache;
   readonly slots: SqliteSlots;
   readonly notifications: SqliteNotifications;
+  readonly definitions: SqliteDefinitions;
+  readonly schedules: SqliteSchedules;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -91,6 +95,8 @@ export class SqliteStore implements Store {
     this.cache = new SqliteCache(db, guard);
     this.slots = new SqliteSlots(db, guard);
     this.notifications = new SqliteNotifications(db, guard);
+    this.definitions = new SqliteDefinitions(db, guard);
+    this.schedules = new SqliteSchedules(db, guard);
   }
 
   /** Opens (creating the file and its directory if missing) without migrating. */
