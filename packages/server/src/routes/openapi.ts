@@ -21,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       security: [{ bearer: [] }],
       tags: [
         { name: 'workflows', description: 'Workflow documents' },
+        { name: 'templates', description: 'Workflow templates: typed parameters, instantiation' },
         { name: 'runs', description: 'Runs, their steps and events' },
         { name: 'events', description: 'Events for waiting steps, and their webhooks' },
         { name: 'stream', description: 'Live updates' },
