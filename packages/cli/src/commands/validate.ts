@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Problem } from '@weft/core';
+import type { Problem, SkillRegistry } from '@weft/core';
 import type { Command } from 'commander';
 import { type CliContext, loadContext } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -23,8 +23,16 @@ async function validateAction(
   options: { json?: boolean },
   command: Command,
 ): Promise<number> {
-  const ctx = await loadContext(command);
-  const skills = await knownSkills(ctx);
+  return validateFiles(await loadContext(command), files, options);
+}
+
+/** Checks documents as `weft validate` does, printing `ok <file>` or one line per problem to stderr. */
+export async function validateFiles(
+  ctx: CliContext,
+  files: readonly string[],
+  options: { json?: boolean; skills?: ReadonlySet<string> } = {},
+): Promise<number> {
+  const skills = options.skills ?? (await knownSkills(ctx));
   const all: Problem[] = [];
   for (const file of files) {
     // An unreadable file is a problem at 1:1, like any other.
@@ -43,7 +51,12 @@ async function validateAction(
 }
 
 /** Built-in skills plus those of the config's skill modules: a step naming another is a problem. */
-async function knownSkills(ctx: CliContext): Promise<ReadonlySet<string>> {
+export async function knownSkills(ctx: CliContext): Promise<ReadonlySet<string>> {
+  return (await skillRegistry(ctx)).names();
+}
+
+/** The skills a run here can call: built-ins, the config's skill modules, MCP tools. */
+export async function skillRegistry(ctx: CliContext): Promise<SkillRegistry> {
   const { SkillRegistry, builtinSkills, loadSkillModules } = ctx.core;
   const registry = new SkillRegistry(builtinSkills);
   for (const skill of await loadSkillModules(ctx.config.skills, { cwd: ctx.cwd })) registry.register(skill);
@@ -51,5 +64,5 @@ async function knownSkills(ctx: CliContext): Promise<ReadonlySet<string>> {
   const mcp = await ctx.core.connectMcpServers(ctx.config.mcpServers ?? {}, { cwd: ctx.cwd });
   await mcp.close();
   for (const skill of mcp.skills) registry.register(skill);
-  return registry.names();
+  return registry;
 }
