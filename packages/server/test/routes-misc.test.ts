@@ -106,6 +106,20 @@ describe('health, readiness and metrics', () => {
       /weft_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/runs",status_code="201"\} 1/,
     );
   });
+
+  it('counts cache misses and hits by step type', async () => {
+    server = await testServer();
+    const source =
+      'name: cached\nsteps:\n  - { id: a, type: skill, skill: echo, inputs: { n: 1 }, cache: { key: "k", ttl: 1h } }\n';
+    for (let i = 0; i < 2; i++) {
+      const run = await server.app.inject({ method: 'POST', url: '/api/v1/runs', payload: { source } });
+      await waitForRunEnd(server.engine, run.json().id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await server.app.inject({ url: '/metrics' });
+    expect(res.body).toContain('weft_cache_misses_total{type="skill"} 1');
+    expect(res.body).toContain('weft_cache_hits_total{type="skill"} 1');
+  });
 });
 
 describe('OpenAPI and docs', () => {
@@ -131,7 +145,24 @@ describe('OpenAPI and docs', () => {
         '/api/v1/runs/{id}/resume',
         '/api/v1/runs/{id}/events',
         '/api/v1/runs/{id}/logs',
+        '/api/v1/schedules',
+        '/api/v1/schedules/preview',
+        '/api/v1/schedules/{name}',
+        '/api/v1/schedules/{name}/history',
+        '/api/v1/schedules/{name}/pause',
+        '/api/v1/schedules/{name}/resume',
         '/api/v1/stream',
+        '/api/v1/templates',
+        '/api/v1/templates/{name}',
+        '/api/v1/templates/{name}/instantiate',
+        '/api/v1/templates/{name}/versions',
+        '/api/v1/workflows',
+        '/api/v1/workflows/{name}',
+        '/api/v1/workflows/{name}/diff',
+        '/api/v1/workflows/{name}/rollback',
+        '/api/v1/workflows/{name}/versions',
+        '/api/v1/workflows/{name}/versions/{version}',
+        '/api/v1/workflows/{name}/versions/{version}/status',
         '/api/v1/workflows/validate',
         '/healthz',
         '/hooks/{token}',

@@ -69,7 +69,8 @@ describe('progress', () => {
       expect(progress).toMatchObject({ percent: 0, finished: 0, known: 2, running: ['nap'] });
       expect(progress.etaMs).toBeGreaterThan(0);
       expect(progress.etaMs).toBeLessThan(1000);
-      await eventually(async () => (await engine.store.getWait(handle.runId, 'gate'))?.status === 'open');
+      // The wait row is written at once, the step's `waiting` record with the next group commit.
+      await eventually(async () => (await engine.progress(handle.runId)).running.includes('gate'));
       expect(await engine.progress(handle.runId)).toMatchObject({ percent: 50, running: ['gate'] });
       await engine.sendEvent({ type: 'go' });
       await handle.result();

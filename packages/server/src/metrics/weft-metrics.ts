@@ -50,6 +50,12 @@ export class WeftMetrics {
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
+  readonly #cacheMisses = new Counter({
+    name: 'weft_cache_misses_total',
+    help: 'Step calls with `cache` whose result was not cached (the call ran), by step type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'weft_' });
@@ -113,6 +119,9 @@ export class WeftMetrics {
         return;
       case 'step.cache_hit':
         this.#cacheHits.inc({ type: event.data.type });
+        return;
+      case 'step.cache_miss':
+        this.#cacheMisses.inc({ type: event.data.type });
         return;
       case 'step.completed':
       case 'step.failed': {

@@ -5,7 +5,10 @@ import { type HubEvent, Journal } from './journal.js';
 export interface EventHubOptions {
   /** Events kept for reconnecting workflow/all subscribers; default 10,000. */
   journalSize?: number;
-  /** How often runs followed by a subscriber are read from the store (runs executed elsewhere); default 1 s. */
+  /**
+   * How often runs followed by a subscriber are read from the store, and, while workflow/all
+   * subscribers listen, how often the store is asked for runs other processes execute; default 1 s.
+   */
   pollMs?: number;
   /** How long the journal keeps recording after the last subscriber left, so it can reconnect; default 60 s. */
   lingerMs?: number;
@@ -27,6 +30,11 @@ interface Feed {
 }
 
 const PAGE = 500;
+/** Runs looked at per discovery: the active ones, and the newest (runs that began and ended between two polls). */
+const DISCOVER_ACTIVE = 500;
+const DISCOVER_RECENT = 100;
+/** Runs whose published position is remembered, so a feed made again never publishes twice. */
+const REMEMBERED = 20_000;
 const TERMINAL = new Set(['run.completed', 'run.failed', 'run.cancelled']);
 const MAX_RETRIES = 10;
 
@@ -46,6 +54,11 @@ export class EventHub {
   #linger: NodeJS.Timeout | undefined;
   #off: (() => void) | undefined;
   #closed = false;
+  /** Highest seq published per run (also after its feed is gone), oldest runs forgotten first. */
+  readonly #published = new Map<string, number>();
+  /** When the bus was last followed from; runs created since are published from their first event. */
+  #listeningSince = 0;
+  #discovering = false;
 
   constructor(
     private readonly engine: Engine,
@@ -53,7 +66,10 @@ export class EventHub {
   ) {
     this.#journal = new Journal(options.journalSize ?? 10_000);
     this.#lingerMs = options.lingerMs ?? 60_000;
-    this.#poll = setInterval(() => this.#pollWatched(), options.pollMs ?? 1000);
+    this.#poll = setInterval(() => {
+      this.#pollWatched();
+      void this.#discover();
+    }, options.pollMs ?? 1000);
     this.#poll.unref();
   }
 
@@ -62,7 +78,10 @@ export class EventHub {
     this.#listeners.add(listener);
     clearTimeout(this.#linger);
     this.#linger = undefined;
-    this.#off ??= this.engine.on('*', (event) => this.#onBus(event));
+    if (!this.#off) {
+      this.#listeningSince = Date.now();
+      this.#off = this.engine.on('*', (event) => this.#onBus(event));
+    }
     return () => {
       this.#listeners.delete(listener);
       if (this.#listeners.size > 0 || this.#linger || this.#closed) return;
@@ -78,6 +97,7 @@ export class EventHub {
     this.#off = undefined;
     // Events from now on are not journaled: no position reached so far can be resumed.
     this.#journal.invalidate();
+    this.#published.clear();
     for (const feed of this.#feeds.values()) this.#forget(feed);
   }
 
@@ -136,8 +156,9 @@ export class EventHub {
   #feed(runId: string, workflow: string, fromSeq: number): Feed {
     let feed = this.#feeds.get(runId);
     if (!feed) {
+      const from = Math.max(fromSeq, this.#published.get(runId) ?? 0);
       feed = {
-        ...{ runId, workflow, fetched: fromSeq, wanted: fromSeq },
+        ...{ runId, workflow, fetched: from, wanted: from },
         ...{ fetching: false, again: false, timer: undefined, retries: 0, watchers: 0, ended: false },
       };
       this.#feeds.set(runId, feed);
@@ -188,6 +209,9 @@ export class EventHub {
   #publish(feed: Feed, record: EventRecord): void {
     if (record.seq <= feed.fetched) return;
     feed.fetched = record.seq;
+    this.#published.delete(feed.runId);
+    this.#published.set(feed.runId, record.seq);
+    if (this.#published.size > REMEMBERED) this.#published.delete(this.#published.keys().next().value!);
     if (record.seq > feed.wanted) feed.wanted = record.seq;
     if (TERMINAL.has(record.type)) feed.ended = true;
     const event = this.#journal.append(feed.workflow, record);
@@ -204,6 +228,39 @@ export class EventHub {
   #forget(feed: Feed): void {
     if (feed.watchers > 0 || feed.fetching || feed.timer) return;
     if (feed.ended || !this.#off || feed.fetched >= feed.wanted) this.#feeds.delete(feed.runId);
+  }
+
+  /**
+   * Workflow/all subscribers see runs of every process sharing the store: runs this hub has not
+   * heard of on its bus are found in the store and read like the others. A run created before the
+   * hub started listening is followed from its next event; one created since, from its first.
+   */
+  async #discover(): Promise<void> {
+    if (!this.#off || this.#discovering || this.#closed) return;
+    this.#discovering = true;
+    try {
+      const store = this.engine.store;
+      const [active, recent] = await Promise.all([
+        store.listRuns({ status: ['pending', 'running', 'paused'], limit: DISCOVER_ACTIVE }),
+        store.listRuns({ limit: DISCOVER_RECENT }),
+      ]);
+      for (const run of [...active, ...recent]) {
+        if (!this.#off || this.#closed) return;
+        const known = this.#feeds.get(run.id)?.fetched ?? this.#published.get(run.id);
+        const base = known ?? (run.createdAt >= this.#listeningSince ? 0 : run.lastSeq);
+        if (known === undefined) this.#published.set(run.id, base);
+        if (run.lastSeq <= base) continue;
+        const feed = this.#feed(run.id, run.workflow, base);
+        if (run.lastSeq > feed.wanted) feed.wanted = run.lastSeq;
+        this.#schedule(feed, 0);
+      }
+    } catch (error) {
+      process.emitWarning(
+        `weft server: looking for runs of other processes failed: ${(error as Error).message}`,
+      );
+    } finally {
+      this.#discovering = false;
+    }
   }
 
   #pollWatched(): void {

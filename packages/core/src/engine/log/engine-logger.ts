@@ -23,6 +23,7 @@ const LEVEL_OF: Partial<Record<EventType, Level>> = {
   'step.blocked': 'debug',
   'step.waiting': 'debug',
   'step.cache_hit': 'debug',
+  'step.cache_miss': 'debug',
   'step.cancelled': 'debug',
   'step.compensated': 'info',
   'step.progress': 'debug',
