@@ -4,6 +4,7 @@ import { registerAgents } from './commands/agents.js';
 import { registerApprove } from './commands/approve.js';
 import { registerBreakers } from './commands/breakers.js';
 import { registerCache } from './commands/cache.js';
+import { registerCreate } from './commands/create.js';
 import { registerDb } from './commands/db.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEvents } from './commands/events.js';
@@ -11,8 +12,13 @@ import { registerNotifications } from './commands/notifications.js';
 import { registerRecover } from './commands/recover.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerScheduler } from './commands/scheduler.js';
+import { registerSchedules } from './commands/schedules.js';
 import { registerServe } from './commands/serve.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
+import { registerWorkflows } from './commands/workflows.js';
 import { EXIT, reportError } from './errors.js';
 
 function version(): string {
@@ -26,7 +32,9 @@ function version(): string {
 export function createProgram(): Command {
   const program = new Command('weft')
     .description('Weft: durable workflows for agents, scripts and services')
-    .version(version(), '-v, --version', 'print the version')
+    // `weft --version` is handled in `main`: declared here, the flag would take the `--version <n>`
+    // of `weft run` and `weft workflows show` (commander reads program options after subcommands).
+    .addHelpText('afterAll', '\nweft -v, --version prints the version.')
     .option(
       '--store <url>',
       'sqlite:<path> or postgres://... (else WEFT_STORE, the config, sqlite:.weft/weft.db)',
@@ -43,6 +51,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerValidate(program);
+  registerCreate(program);
   registerRuns(program);
   registerRecover(program);
   registerDb(program);
@@ -54,6 +63,11 @@ export function createProgram(): Command {
   registerCache(program);
   registerAgents(program);
   registerNotifications(program);
+  registerTemplates(program);
+  registerSchedules(program);
+  registerScheduler(program);
+  registerWorker(program);
+  registerWorkflows(program);
   return program;
 }
 
@@ -66,6 +80,11 @@ function commanderExit(error: CommanderError): number {
 /** Runs the CLI and exits with the code the command chose. */
 export async function main(argv: readonly string[]): Promise<never> {
   let code: number;
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    process.stdout.write(`${version()}\n`);
+    process.exit(EXIT.ok);
+  }
   try {
     await createProgram().parseAsync([...argv]);
     code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

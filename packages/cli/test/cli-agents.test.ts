@@ -65,4 +65,31 @@ steps:
     expect(typo.code).not.toBe(0);
     expect(typo.stderr).toContain("did you mean 'reviewer'");
   });
+
+  it('runs show prints the cost of a run whose agent has prices', async () => {
+    const server = await new ScriptedServer().start();
+    servers.push(server);
+    const config = `agents:
+  reviewer:
+    type: openai
+    base_url: ${server.url}/v1
+    model: tiny
+    pricing: { input_per_million: 2, output_per_million: 8, currency: USD }
+`;
+    const flow = 'name: priced\nsteps:\n  - { id: one, type: agent, agent: reviewer, prompt: first }\n';
+    const cwd = workspace({ 'weft.config.yaml': config, 'priced.yaml': flow });
+    server.reply(chatText('a', { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 }));
+    const run = await weft(['run', 'priced.yaml', '--json'], { cwd });
+    const runId = JSON.parse(run.stdout).run_id as string;
+    const shown = await weft(['runs', 'show', runId, '--json'], { cwd });
+    expect(JSON.parse(shown.stdout).usage).toEqual({
+      prompt_tokens: 1000,
+      completion_tokens: 500,
+      total_tokens: 1500,
+      cost: 0.006,
+      currency: 'USD',
+    });
+    const text = await weft(['runs', 'show', runId], { cwd });
+    expect(text.stdout).toMatch(/cost\s+0\.006 USD/);
+  });
 });

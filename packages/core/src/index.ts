@@ -12,13 +12,15 @@ export { connectMcpServers, type McpServerSetting } from './agents/mcp.js';
 export { type AgentDefinition, AgentRegistry, type RegisteredAgent } from './agents/registry.js';
 export type {
   AgentAdapter,
+  AgentAnswer,
   AgentCallContext,
+  AgentQuestion,
   AgentRequest,
   AgentResponse,
   AgentTool,
   AgentUsage,
 } from './agents/types.js';
-export { runUsage } from './agents/usage.js';
+export { costOf, type RunUsage, runUsage } from './agents/usage.js';
 export * from './config/index.js';
 export type { Clock } from './engine/clock.js';
 export { createEngine } from './engine/create-engine.js';
@@ -77,6 +79,7 @@ export {
   signatureHeaders,
   verifySignature,
 } from './notify/index.js';
+export * from './registry/index.js';
 export type { BreakerPolicySettings, CircuitBreakerSettings } from './resilience/breaker-policy.js';
 export type { BreakerState, BreakerStatus } from './resilience/breaker-state.js';
 export type { CacheEntry } from './resilience/cache-store.js';
@@ -85,6 +88,7 @@ export type { SlotRecord } from './resilience/concurrency-store.js';
 export type { DeadLetterQueue, DeadLetterReplay } from './resilience/dead-letter-queue.js';
 export type { RedisSettings } from './resilience/redis/redis-connection.js';
 export type { BreakerAdmin, CacheAdmin } from './resilience/resilience.js';
+export * from './scheduler/index.js';
 export { builtinSkills } from './skills/builtin/index.js';
 export { loadSkillModules } from './skills/load-modules.js';
 export { SkillRegistry } from './skills/registry.js';
@@ -104,12 +108,23 @@ export {
   workflowJsonSchema,
 } from './spec/index.js';
 export type { DeadLetterFilter, DeadLetterRecord } from './store/dead-letter-types.js';
+export * from './store/definition-types.js';
 export type {
   NotificationDelay,
   NotificationDelivery,
   NotificationStore,
 } from './store/notification-types.js';
 export { openStore } from './store/open-store.js';
+export type {
+  FireRecord,
+  FireStatus,
+  MisfirePolicy,
+  OverlapPolicy,
+  ScheduleKind,
+  ScheduleRecord,
+  ScheduleStatus,
+  ScheduleStore,
+} from './store/schedule-types.js';
 export { maskUrl } from './store/store-url.js';
 export type {
   DocumentRecord,
@@ -122,4 +137,10 @@ export type {
   StepStatus,
   Store,
 } from './store/types.js';
+export { BUILTIN_TEMPLATES_DIR } from './templates/builtin-library.js';
+export { PARAMETER_TYPES } from './templates/parameter-declarations.js';
+export { parseTemplate } from './templates/parse-template.js';
+export { foundTemplateJson, templateSummaryJson } from './templates/template-json.js';
+export type * from './templates/template-types.js';
+export { type TemplateEngine, Templates, type TemplatesOptions } from './templates/templates.js';
 export { formatDuration, parseDuration } from './util/duration.js';

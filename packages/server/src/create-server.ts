@@ -22,7 +22,9 @@ import { rerunRoutes } from './routes/rerun.js';
 import { runControlRoutes } from './routes/run-control.js';
 import { runHistoryRoutes } from './routes/run-history.js';
 import { runRoutes } from './routes/runs.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { streamRoutes } from './routes/stream.js';
+import { templateRoutes } from './routes/templates.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { RunStarter } from './runs/start-run.js';
 import type { ServerContext } from './server-context.js';
@@ -109,6 +111,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   runControlRoutes(app, ctx);
   rerunRoutes(app, ctx);
   deadLetterRoutes(app, ctx);
+  scheduleRoutes(app, ctx);
+  templateRoutes(app, ctx);
   breakerRoutes(app, ctx);
   cacheRoutes(app, ctx);
   streamRoutes(app, ctx);
@@ -128,6 +132,7 @@ function context(options: ServerOptions): ServerContext {
       skillNames,
       workflowsDir: options.workflowsDir ?? process.cwd(),
     }),
+    workflows: { dir: options.workflowsDir ?? process.cwd(), allowShell: options.allowShell === true },
     hub: new EventHub(engine, stream),
     metrics: new WeftMetrics({ processMetrics: options.processMetrics }),
     stream: {

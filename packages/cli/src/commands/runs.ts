@@ -118,7 +118,7 @@ async function showAction(id: string, options: { json?: boolean }, command: Comm
   const childLines = children.length > 0 ? `\n\nchild runs\n${childTable(children, c)}` : '';
   const usage = ctx.core.runUsage(steps);
   const tokens = usage
-    ? `\n${c.dim('tokens'.padEnd(9))}${usage.total_tokens} (prompt ${usage.prompt_tokens}, completion ${usage.completion_tokens})`
+    ? `\n${c.dim('tokens'.padEnd(9))}${usage.total_tokens} (prompt ${usage.prompt_tokens}, completion ${usage.completion_tokens})${usage.cost === undefined ? '' : `\n${c.dim('cost'.padEnd(9))}${usage.cost}${usage.currency ? ` ${usage.currency}` : ''}`}`
     : '';
   const progress = await reading(ctx, (store) => ctx.core.runProgress(store, run, Date.now()));
   const progressLine = `\n${c.dim('progress'.padEnd(9))}${ctx.core.formatProgress(progress)}`;

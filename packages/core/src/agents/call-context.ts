@@ -1,7 +1,8 @@
 import { WeftError } from '../errors.js';
 import type { SkillRegistry } from '../skills/registry.js';
 import type { RegisteredAgent } from './registry.js';
-import type { AgentCallContext, AgentUsage } from './types.js';
+import type { AgentAnswer, AgentCallContext, AgentQuestion, AgentUsage } from './types.js';
+import { costOf } from './usage.js';
 
 export interface CallContextOptions {
   agent: RegisteredAgent;
@@ -17,6 +18,13 @@ export interface CallContextOptions {
   cwd: string;
   runSkill(name: string, input: unknown): Promise<unknown>;
   warn(message: string): void;
+  /** Streamed text of the answer (`step.progress`). */
+  progress(text: string): void;
+  /** What the adapter saved in this attempt before its process stopped. */
+  saved: Record<string, unknown> | undefined;
+  save(state: Record<string, unknown>): void;
+  /** Waits for the answer to a question (the step's durable wait). */
+  askInput(question: AgentQuestion): Promise<AgentAnswer>;
 }
 
 /** One step attempt's guardrails and accounting around an adapter; `meta()` is the step's record meta. */
@@ -26,21 +34,40 @@ export class GuardedCall {
   readonly toolCalls: { tool: string; refused?: string; error?: string }[] = [];
   readonly #controller = new AbortController();
   readonly #o: CallContextOptions;
-  readonly #timer: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** Time left of `timeoutMs` when the timer was stopped for a question. */
+  #left: number | undefined;
+  #deadline = 0;
   readonly #onAbort = () => this.#controller.abort(this.#o.signal.reason);
 
   constructor(options: CallContextOptions) {
     this.#o = options;
     if (options.signal.aborted) this.#onAbort();
     else options.signal.addEventListener('abort', this.#onAbort, { once: true });
-    const ms = options.timeoutMs;
-    this.#timer =
-      ms === undefined
-        ? undefined
-        : setTimeout(() => {
-            const message = `agent '${options.agent.name}' did not finish within ${ms}ms (guardrails.timeout)`;
-            this.#controller.abort(new WeftError('timeout', message));
-          }, ms);
+    if (options.timeoutMs !== undefined) this.#arm(options.timeoutMs);
+  }
+
+  #arm(ms: number): void {
+    this.#deadline = Date.now() + ms;
+    this.#timer = setTimeout(() => {
+      const message = `agent '${this.#o.agent.name}' did not finish within ${this.#o.timeoutMs}ms (guardrails.timeout)`;
+      this.#controller.abort(new WeftError('timeout', message));
+    }, ms);
+  }
+
+  /** Runs `work` (a wait for a person or an event) with the timeout stopped: waiting is not working. */
+  async paused<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#left = Math.max(0, this.#deadline - Date.now());
+    }
+    try {
+      return await work();
+    } finally {
+      if (this.#left !== undefined && !this.#controller.signal.aborted) this.#arm(this.#left);
+      this.#left = undefined;
+    }
   }
 
   get signal(): AbortSignal {
@@ -96,14 +123,23 @@ export class GuardedCall {
           return { error: { code: failure.code, message: failure.message } };
         }
       },
+      progress: (text) => {
+        if (text) o.progress(text);
+      },
+      saved: o.saved,
+      save: (state) => o.save(state),
+      askInput: (question) => this.paused(() => o.askInput(question)),
     };
   }
 
   /** What the step record's meta holds: usage stays out of the output. */
   meta(): Record<string, unknown> {
+    const pricing = this.#o.agent.pricing;
     return {
       agent: this.#o.agent.name,
       usage: { ...this.usage },
+      ...(pricing ? { cost: costOf(this.usage, pricing) } : {}),
+      ...(pricing?.currency ? { currency: pricing.currency } : {}),
       iterations: this.iterations,
       ...(this.toolCalls.length > 0 ? { tool_calls: this.toolCalls } : {}),
     };
@@ -119,6 +155,7 @@ export class GuardedCall {
 
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#o.signal.removeEventListener('abort', this.#onAbort);
   }
 }

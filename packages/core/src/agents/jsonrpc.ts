@@ -1,6 +1,6 @@
 import { WeftError } from '../errors.js';
 import { abortError } from '../skills/support/abort.js';
-import { type AgentSetting, requireUrl, resolveApiKey } from './config.js';
+import { type AgentSetting, requireUrl, resolveApiKey, resolveRef, scrub } from './config.js';
 import type { AgentAdapter } from './types.js';
 
 let nextId = 1;
@@ -15,7 +15,7 @@ export function jsonrpcAgent(
   setting: AgentSetting,
   secrets: Readonly<Record<string, string>>,
 ): AgentAdapter {
-  const url = requireUrl(name, 'url', setting.url ?? setting.base_url);
+  const url = requireUrl(name, 'url', resolveRef(name, 'url', setting.url ?? setting.base_url, secrets));
   const method = setting.method ?? 'agent.invoke';
   const apiKey = resolveApiKey(name, setting, secrets);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...setting.headers };
@@ -74,7 +74,7 @@ export function jsonrpcAgent(
       if (rpcError) {
         throw new WeftError(
           'agent_error',
-          `agent '${name}': JSON-RPC error ${rpcError.code}: ${rpcError.message ?? ''}`,
+          `agent '${name}': JSON-RPC error ${rpcError.code}: ${scrub(rpcError.message ?? '', apiKey)}`,
           {
             details: {
               rpc_code: rpcError.code,

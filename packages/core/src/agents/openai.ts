@@ -1,6 +1,7 @@
 import { WeftError } from '../errors.js';
 import { abortError } from '../skills/support/abort.js';
-import { type AgentSetting, requireUrl, resolveApiKey } from './config.js';
+import { type AgentSetting, requireUrl, resolveApiKey, resolveRef, scrub } from './config.js';
+import { readChatStream } from './openai-stream.js';
 import { userMessage } from './prompt.js';
 import type { AgentAdapter, AgentCallContext, AgentRequest, AgentResponse } from './types.js';
 
@@ -32,7 +33,7 @@ export function openaiAgent(
   setting: AgentSetting,
   secrets: Readonly<Record<string, string>>,
 ): AgentAdapter {
-  const base = requireUrl(name, 'base_url', setting.base_url);
+  const base = requireUrl(name, 'base_url', resolveRef(name, 'base_url', setting.base_url, secrets));
   if (!setting.model)
     throw new WeftError('invalid_config', `agent '${name}': model is required for type openai`);
   const model = setting.model;
@@ -44,19 +45,30 @@ export function openaiAgent(
   async function complete(
     body: Record<string, unknown>,
     signal: AbortSignal,
+    onText: ((text: string) => void) | undefined,
   ): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal });
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
-      throw new WeftError(
-        'agent_error',
-        `agent '${name}': cannot reach ${endpoint.origin}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      const reason = scrub((error as Error).message, apiKey);
+      throw new WeftError('agent_error', `agent '${name}': cannot reach ${endpoint.origin}: ${reason}`, {
+        cause: error,
+      });
+    }
+    const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+    if (onText && response.ok && response.body && sse) {
+      try {
+        return await readChatStream(response.body, onText);
+      } catch (error) {
+        if (signal.aborted) throw abortError(signal);
+        throw new WeftError(
+          'agent_error',
+          `agent '${name}': the streamed answer is not Chat Completions chunks: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
     }
     const text = await response.text().catch((error: unknown) => {
       if (signal.aborted) throw abortError(signal);
@@ -64,9 +76,11 @@ export function openaiAgent(
     });
     if (!response.ok) {
       const retriable = response.status === 429 || response.status >= 500;
+      // Some servers echo the key they refused: it is cut out of the message.
+      const said = scrub(text.slice(0, 200), apiKey);
       throw new WeftError(
         'agent_error',
-        `agent '${name}': ${endpoint.origin} answered ${response.status}: ${text.slice(0, 200)}`,
+        `agent '${name}': ${endpoint.origin} answered ${response.status}: ${said}`,
         {
           details: { status: response.status, retriable },
         },
@@ -95,13 +109,18 @@ export function openaiAgent(
           parameters: tool.parameters,
         },
       }));
+      const stream = request.stream ?? setting.stream === true;
       for (;;) {
         ctx.turn();
         const body: Record<string, unknown> = { model, messages };
         if (tools.length > 0) body.tools = tools;
         if (setting.temperature !== undefined) body.temperature = setting.temperature;
         if (request.outputSchema) body.response_format = { type: 'json_object' };
-        const answer = await complete(body, ctx.signal);
+        if (stream) {
+          body.stream = true;
+          body.stream_options = { include_usage: true };
+        }
+        const answer = await complete(body, ctx.signal, stream ? (text) => ctx.progress(text) : undefined);
         const usage = answer.usage as Record<string, number> | undefined;
         if (usage) ctx.usage(usage);
         const choices = answer.choices as { message?: ChatMessage }[] | undefined;

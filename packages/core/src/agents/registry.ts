@@ -1,8 +1,9 @@
 import { Semaphore } from '../engine/semaphore.js';
 import { WeftError } from '../errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { a2aAgent } from './a2a.js';
 import { commandAgent } from './command.js';
-import { type AgentSetting, registrySettingSchema } from './config.js';
+import { type AgentSetting, type Pricing, registrySettingSchema } from './config.js';
 import { jsonrpcAgent } from './jsonrpc.js';
 import { openaiAgent } from './openai.js';
 import type { AgentAdapter } from './types.js';
@@ -19,7 +20,28 @@ export interface AgentDefinition {
   timeout?: number;
   /** The `retry` (SPEC section 4 shape) of agent steps that set none. */
   retry?: Record<string, unknown>;
+  /** Prices per million tokens: each invocation's cost is recorded beside its tokens. */
+  pricing?: Pricing;
+  /** Ask for streamed answers (adapters that can stream: openai). */
+  stream?: boolean;
+  /** What a question in the middle of a task waits for (a2a `input-required`). */
+  input?: Partial<InputPolicy>;
 }
+
+/** What `AgentCallContext.askInput` waits for. */
+export interface InputPolicy {
+  via: 'event' | 'approval' | 'fail';
+  /** The CloudEvent type that answers (`via: event`). */
+  event: string;
+  timeoutMs: number | undefined;
+}
+
+/** Lends a concurrency slot shared by every engine on the store (resilience/concurrency-slots.ts). */
+export type SlotLender = (
+  key: string,
+  limit: number,
+  wait: { signal: AbortSignal; onQueued?(reason: string): void },
+) => Promise<() => void>;
 
 /** A registered agent. Holds no secret in a readable field: keys live inside the adapter. */
 export interface RegisteredAgent {
@@ -33,8 +55,14 @@ export interface RegisteredAgent {
   retry: Record<string, unknown> | undefined;
   /** Shown by `weft agents list`: model / URL / command, never the key. */
   target: string;
+  pricing: Pricing | undefined;
+  stream: boolean;
+  input: InputPolicy;
+  /** In-process queue under `max_concurrency`, used when the engine has no shared slots. */
   readonly slots: Semaphore | undefined;
 }
+
+const DEFAULT_INPUT: InputPolicy = { via: 'event', event: 'agent.input', timeoutMs: undefined };
 
 /** Builds an adapter from a config setting (`agents:` in weft.config.yaml). */
 export function adapterFor(
@@ -47,6 +75,8 @@ export function adapterFor(
       return openaiAgent(name, setting, secrets);
     case 'jsonrpc':
       return jsonrpcAgent(name, setting, secrets);
+    case 'a2a':
+      return a2aAgent(name, setting, secrets);
     case 'command':
       return commandAgent(name, setting);
   }
@@ -71,6 +101,7 @@ export class AgentRegistry {
   readonly #agents = new Map<string, RegisteredAgent>();
   readonly #secrets: Readonly<Record<string, string>>;
   #breakers: BreakerGuard | undefined;
+  #lend: SlotLender | undefined;
 
   constructor(secrets: Readonly<Record<string, string>> = {}) {
     this.#secrets = secrets;
@@ -97,6 +128,9 @@ export class AgentRegistry {
         timeout: undefined,
         retry: undefined,
         target: '(code)',
+        pricing: undefined,
+        stream: false,
+        input: DEFAULT_INPUT,
       };
     } else if ('adapter' in agent) {
       const def = agent as AgentDefinition;
@@ -110,6 +144,9 @@ export class AgentRegistry {
         timeout: def.timeout,
         retry: def.retry,
         target: '(code)',
+        pricing: def.pricing,
+        stream: def.stream === true,
+        input: { ...DEFAULT_INPUT, ...def.input },
       };
     } else {
       const parsed = registrySettingSchema.safeParse(agent);
@@ -130,6 +167,13 @@ export class AgentRegistry {
         timeout: setting.timeout,
         retry: setting.retry,
         target: targetOf(setting),
+        pricing: setting.pricing,
+        stream: setting.stream === true,
+        input: {
+          via: setting.on_input_required ?? DEFAULT_INPUT.via,
+          event: setting.input_event ?? DEFAULT_INPUT.event,
+          timeoutMs: setting.input_timeout,
+        },
       };
     }
     const slots = entry.maxConcurrency === undefined ? undefined : new Semaphore(entry.maxConcurrency);
@@ -153,6 +197,36 @@ export class AgentRegistry {
   /** Agents become circuit breaker targets by name (`circuit_breakers.targets.<agent>`). */
   useBreakers(guard: BreakerGuard): void {
     this.#breakers = guard;
+  }
+
+  /** `max_concurrency` counts across every engine sharing the store: slots `agent:<name>`. */
+  useSlots(lend: SlotLender): void {
+    this.#lend = lend;
+  }
+
+  /**
+   * Waits for a slot under the agent's `max_concurrency` (shared through the store when the
+   * engine gave its slots, else in this process); resolves with its release (idempotent).
+   */
+  async acquire(
+    agent: RegisteredAgent,
+    wait: { signal: AbortSignal; onQueued?(reason: string): void },
+  ): Promise<() => void> {
+    const limit = agent.maxConcurrency;
+    if (limit === undefined) return () => {};
+    let release: () => void;
+    if (this.#lend) {
+      release = await this.#lend(`agent:${agent.name}`, limit, wait);
+    } else {
+      const slots = agent.slots!;
+      await slots.acquire();
+      release = () => slots.release();
+    }
+    let released = false;
+    return () => {
+      if (!released) release();
+      released = true;
+    };
   }
 
   /** Runs one invocation of `agent` through its breaker, when breakers are in use. */

@@ -27,6 +27,8 @@ export interface AgentRequest {
   /** The tools the model may call (already filtered by both allow-lists). */
   tools: AgentTool[];
   guardrails: { maxIterations?: number; maxTokens?: number };
+  /** Stream the answer (`stream: true` on the step or agent): text goes to `ctx.progress` as it comes. */
+  stream?: boolean;
 }
 
 /** Services the step gives an adapter for one invocation; guardrails are enforced here. */
@@ -45,7 +47,36 @@ export interface AgentCallContext {
    * throws gives `{ error: { code, message } }` too.
    */
   callTool(name: string, args: unknown): Promise<unknown>;
+  /** Streamed model output: the next piece of the answer's text, sent on as a `step.progress` event. */
+  progress(text: string): void;
+  /**
+   * What this adapter saved with `save` in this attempt before its process stopped (the step
+   * is resumed); undefined otherwise. Lets a durable wait go on with the same remote task.
+   */
+  readonly saved: Record<string, unknown> | undefined;
+  /** Saves state on the step's record (committed with it); see `saved`. */
+  save(state: Record<string, unknown>): void;
+  /**
+   * Pauses the step as `waiting` until an event or an approval answers the agent's question
+   * (a2a `input-required`), as the agent's `on_input_required` says. `round` numbers the
+   * questions of this attempt from 1; `details` are kept on the wait (task ids). The agent's
+   * concurrency slot and its timeout are let go meanwhile. Fails when nothing may answer
+   * (`on_input_required: fail`) or the wait times out.
+   */
+  askInput(question: AgentQuestion): Promise<AgentAnswer>;
 }
+
+/** A question an agent asks in the middle of a task. */
+export interface AgentQuestion {
+  text: string;
+  round: number;
+  details: Record<string, unknown>;
+}
+
+/** The answer to an AgentQuestion: an event's data, or a person's decision. */
+export type AgentAnswer =
+  | { kind: 'event'; data: unknown; event: { id: string; type: string; source: string } }
+  | { kind: 'approval'; approved: boolean; by: string | null; comment: string | null; data: unknown };
 
 /** What an adapter answers: the final text (JSON text when an output schema was asked for). */
 export interface AgentResponse {

@@ -9,6 +9,7 @@ import { type EventFilter, subscribe } from '../events/subscribe.js';
 import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
 import { Notifier } from '../notify/notifier.js';
 import type { NotificationOptions } from '../notify/notify-types.js';
+import { Registry } from '../registry/registry.js';
 import type { RunGate } from '../resilience/concurrency-gate.js';
 import { EngineDeadLetterQueue } from '../resilience/dead-letter-queue.js';
 import {
@@ -117,6 +118,8 @@ export class WeftEngine implements Engine {
   readonly #notifier: Notifier;
   /** The dead-letter queue (SPEC section 4): list, show, replay, delete, purge. */
   readonly dlq: EngineDeadLetterQueue;
+  /** Registered workflows and their versions (registry/): `engine.start({ name })` runs one. */
+  readonly workflows: Registry;
   /** Resumes in progress: a parent's `workflow` step and `recover` may ask for one child at once. */
   readonly #resuming = new Map<string, Promise<RunHandle>>();
   #closed = false;
@@ -133,6 +136,13 @@ export class WeftEngine implements Engine {
       writer: () => this.#writer,
     });
     this.#running = this.#keeper.running;
+    this.workflows = new Registry(parts.store, {
+      kind: 'workflow',
+      validate: async (source, path) => {
+        const plan = await this.#loader.load({ source, path: path ?? undefined });
+        return { name: plan.name, hash: plan.hash };
+      },
+    });
     this.#writer = new BatchWriter(parts.store, parts.owner, (lost) => this.#keeper.lose(lost));
     this.#invoker = new SkillInvoker(parts.skills);
     this.#loader = new WorkflowLoader({
@@ -210,6 +220,8 @@ export class WeftEngine implements Engine {
     parts.agents?.useBreakers((target, work, signal) =>
       this.#resilience.breakers.guard(target, work, signal),
     );
+    // An agent's max_concurrency counts across every engine on the store.
+    parts.agents?.useSlots((key, limit, wait) => this.#resilience.slots.lend(key, limit, wait));
   }
 
   /** Circuit breaker states, in the store or Redis (`weft breakers list | reset`). */
@@ -252,6 +264,11 @@ export class WeftEngine implements Engine {
   /** The registered agents (`weft agents list`). */
   get agents(): AgentRegistry | undefined {
     return this.#parts.agents;
+  }
+
+  /** The skills this engine can call (built-ins, modules, `registerSkill`). */
+  get skills(): SkillRegistry {
+    return this.#parts.skills;
   }
 
   on<T extends EventType>(type: T, listener: (event: WeftEvent<T>) => void): () => void;

@@ -106,6 +106,8 @@ export class StepCalls {
     input: unknown;
     signal: AbortSignal;
     invoke: () => Promise<unknown>;
+    /** false: the step's `cache:` does not apply to this call. */
+    cache?: boolean | undefined;
   }): Promise<unknown> {
     const resilience = this.#o.services.resilience;
     if (!resilience) return call.invoke();
@@ -117,18 +119,46 @@ export class StepCalls {
       input: call.input,
       signal: call.signal,
       invoke: call.invoke,
+      useCache: call.cache !== false,
       evaluate: (value) => this.#h.evaluate(value, call.scope, key),
-      onCache: (outcome, cacheKey) => {
-        base.meta = { ...base.meta, cache: outcome, cache_key: cacheKey };
-        if (outcome === 'hit')
-          this.#o.emit('step.cache_hit', key, { stepId: step.id, type: step.type, key: cacheKey });
-      },
+      onCache: (outcome, cacheKey) => this.#onCache(step, key, base, outcome, cacheKey),
       onQueued: (reason) => this.queued(step, key, call.attempt, reason),
       onAdmitted: () => {
         const last = this.#h.last(key);
         if (last?.status === 'pending') this.#h.put({ ...last, status: 'running', meta: base.meta });
       },
     });
+  }
+
+  /** Work that is not a skill call (an agent's invocation) through the step's `cache:`. */
+  cached(call: {
+    step: PlanStep;
+    key: string;
+    scope: Scope;
+    base: StepRecord;
+    name: string;
+    input: unknown;
+    signal: AbortSignal;
+    invoke: () => Promise<unknown>;
+  }): Promise<unknown> {
+    const resilience = this.#o.services.resilience;
+    if (!resilience || !call.step.cache) return call.invoke();
+    const { step, key, base } = call;
+    return resilience.cached({
+      step,
+      stepKey: key,
+      name: call.name,
+      input: call.input,
+      invoke: call.invoke,
+      evaluate: (value) => this.#h.evaluate(value, call.scope, key),
+      onCache: (outcome, cacheKey) => this.#onCache(step, key, base, outcome, cacheKey),
+    });
+  }
+
+  #onCache(step: PlanStep, key: string, base: StepRecord, outcome: 'hit' | 'miss', cacheKey: string): void {
+    base.meta = { ...base.meta, cache: outcome, cache_key: cacheKey };
+    const data = { stepId: step.id, type: step.type, key: cacheKey };
+    this.#o.emit(outcome === 'hit' ? 'step.cache_hit' : 'step.cache_miss', key, data);
   }
 
   /** A step waiting for a concurrency slot: `pending` with the reason in its meta, and `step.waiting`. */

@@ -440,7 +440,7 @@ export class StepRunner {
       logger,
       evaluate: (value) => this.#evaluate(value, scope, key),
       recordInput,
-      runSkill: (name, input) => {
+      runSkill: (name, input, options) => {
         const invoke = () => this.#o.services.invoker.invoke(name, inputOf(input), skillContext);
         return this.#calls.runSkill({
           step,
@@ -452,8 +452,11 @@ export class StepRunner {
           input: inputOf(input),
           signal,
           invoke,
+          cache: options?.cache,
         });
       },
+      cached: (name, input, work) =>
+        this.#calls.cached({ step, key, scope, base, name, input: inputOf(input), signal, invoke: work }),
       iterateSkill: (name, input, stop) =>
         this.#o.services.invoker.iterate(name, input, { ...skillContext, signal: stop ?? signal }),
       setVars: (values) => this.#setVars(values),

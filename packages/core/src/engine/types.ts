@@ -7,9 +7,11 @@ import type { ErrorInfo } from '../errors.js';
 import type { EventFilter } from '../events/subscribe.js';
 import type { AnyWeftEvent, EngineEvent, EngineEventType, EventType, WeftEvent } from '../events/types.js';
 import type { NotificationOptions } from '../notify/notify-types.js';
+import type { Registry } from '../registry/registry.js';
 import type { DeadLetterQueue } from '../resilience/dead-letter-queue.js';
 import type { BreakerAdmin, CacheAdmin } from '../resilience/resilience.js';
 import type { ResilienceOptionsInput } from '../resilience/resilience-options.js';
+import type { SkillRegistry } from '../skills/registry.js';
 import type { AnySkill } from '../skills/types.js';
 import type { EventRecord, RunFilter, RunRecord, RunStatus, StepRecord, Store } from '../store/types.js';
 import type { Clock } from './clock.js';
@@ -23,6 +25,8 @@ import type { SendEventOptions, SendEventResult } from './waits/send-event.js';
 /** Where a workflow comes from: a file path, document text, or an already parsed document. */
 export type WorkflowRef =
   | string
+  /** A registered workflow: its active version, or `version`. */
+  | { name: string; version?: number }
   | { source: string; path?: string }
   | { document: Record<string, unknown>; path?: string };
 
@@ -136,6 +140,8 @@ export interface Engine {
   registerAgent(name: string, agent: AgentDefinition | AgentAdapter | Record<string, unknown>): this;
   /** The agent registry (`weft agents list`). */
   readonly agents: AgentRegistry | undefined;
+  /** The skill registry: built-ins, skill modules and `registerSkill` (`skills.names()`). */
+  readonly skills: SkillRegistry;
   /** Registers a hook; see docs/hooks.md. */
   hook<P extends HookPoint>(point: P, fn: HookFn<P>): this;
   /** Validates and starts a run; a bad document or input throws WeftError before anything is stored. */
@@ -175,6 +181,11 @@ export interface Engine {
   rerun(runId: string, options: RerunOptions): Promise<RerunResult>;
   /** The dead-letter queue: steps that failed for good, to list, replay, delete or purge. */
   readonly dlq: DeadLetterQueue;
+  /**
+   * Registered workflows: push versions, list, diff, roll back, change status (registry/).
+   * @example await engine.workflows.push(source, { message: 'retry the upload' }); await engine.start({ name: 'deploy' });
+   */
+  readonly workflows: Registry;
   getRun(runId: string): Promise<RunDetails | undefined>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   getEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;

@@ -22,6 +22,8 @@ export interface EventPayloads {
   'step.waiting': { stepId: string; type: string; reason: string };
   /** The step's result came from the cache (resilience/cache.ts); the call was skipped. */
   'step.cache_hit': { stepId: string; type: string; key: string };
+  /** The step has `cache` and its key was not cached: the call runs, and its result is stored. */
+  'step.cache_miss': { stepId: string; type: string; key: string };
   /** The run waits for a concurrency slot (workflow `concurrency`, `limits.running_runs`) and stays `pending`. */
   'run.queued': { reason: string };
   'step.cancelled': { stepId: string; type: string; reason: string };
@@ -31,7 +33,8 @@ export interface EventPayloads {
   'step.compensated': { stepId: string; type: string };
   /** A compensation of this step failed; the rollback goes on with the others. */
   'step.compensation_failed': { stepId: string; type: string; error: ErrorInfo };
-  'step.progress': { value: number | string };
+  /** `kind: tokens`: streamed model output of an agent step; `value` is the next piece of text. */
+  'step.progress': { value: number | string; kind?: 'tokens' };
   'step.log': { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> };
   /** A state machine took transition number `count` (1-based); `reason`: `when: <expr>`, `event: <type> <id>` or `always`. */
   'state.transition': { from: string; to: string; reason: string; count: number };

@@ -16,6 +16,8 @@ export interface SkillCall {
   signal: AbortSignal;
   evaluate<T>(value: Evaluable<T>): T;
   invoke(): Promise<unknown>;
+  /** false: the step's `cache:` does not apply (an agent's tool calls); default true. */
+  useCache?: boolean;
   /** The result came from the cache (`hit`), or was just stored in it (`miss`). */
   onCache(outcome: 'hit' | 'miss', key: string): void;
   /** Called once if the call waits for a slot of `limits.skills`, then once it has one. */
@@ -57,7 +59,7 @@ export class RunResilience {
   }
 
   async callSkill(call: SkillCall): Promise<unknown> {
-    const policy = call.step.cache;
+    const policy = call.useCache === false ? undefined : call.step.cache;
     const limit = this.#r.limits.skills?.[call.name];
     const breakers = this.#r.breakers;
     if (!policy && limit === undefined && breakers.empty) return call.invoke();
@@ -100,6 +102,29 @@ export class RunResilience {
     } finally {
       release?.();
     }
+  }
+
+  /**
+   * Work that is not a skill call (an agent's invocation) through the step's `cache:` only: a hit
+   * skips it; its result is stored. Limits and breakers are the caller's.
+   */
+  async cached(
+    call: Pick<SkillCall, 'step' | 'stepKey' | 'name' | 'input' | 'evaluate' | 'invoke' | 'onCache'>,
+  ): Promise<unknown> {
+    const policy = call.step.cache;
+    if (!policy) return call.invoke();
+    const { workflow, user } = this.#run;
+    const key = this.#r.cache.keyFor(policy, { ...call, workflow, user });
+    if (key === undefined) return call.invoke();
+    const hit = await this.#r.cache.get(key).catch(warn(`cache read of '${key}'`));
+    if (hit) {
+      call.onCache('hit', key);
+      return hit.value;
+    }
+    const output = await call.invoke();
+    await this.#r.cache.put(key, output, policy.ttlMs).catch(warn(`cache write of '${key}'`));
+    call.onCache('miss', key);
+    return output;
   }
 
   async #enter(

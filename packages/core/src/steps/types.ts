@@ -44,8 +44,17 @@ export interface StepContext {
   evaluate<T>(value: Evaluable<T>): T;
   /** Records the resolved inputs of this attempt (secrets are redacted before storing). */
   recordInput(input: unknown): void;
-  /** Runs a skill with this attempt's context (signal, idempotency key, logger). */
-  runSkill(name: string, input: unknown): Promise<unknown>;
+  /**
+   * Runs a skill with this attempt's context (signal, idempotency key, logger). `cache: false`:
+   * the step's `cache:` does not apply (an agent's tool calls; the agent's answer is what is cached).
+   */
+  runSkill(name: string, input: unknown, options?: { cache?: boolean }): Promise<unknown>;
+  /**
+   * Runs `work` through the step's `cache:` (default key: a hash of `name` and `input`): a hit
+   * returns the stored value without calling it, and is recorded as a hit. For steps whose call is
+   * not one skill (agent). Without `cache:` it just runs `work`.
+   */
+  cached(name: string, input: unknown, work: () => Promise<unknown>): Promise<unknown>;
   /**
    * The items a skill yields (`stream` sources): its `iterate`, else what `run` returns (an async
    * iterable or an array). `signal` (default: this step's) stops it.
@@ -127,6 +136,8 @@ export interface WaitRequest {
   key?: string;
   /** Stops the wait (default: the step's signal). */
   signal?: AbortSignal;
+  /** Kept on the stored wait beside the reason (an agent's remote task ids), for people and tools. */
+  details?: Record<string, unknown>;
 }
 
 export type WaitOutcome =

@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 export interface ScriptedReply {
   status?: number;
   /** Sent as JSON; a string is sent as is (malformed bodies). */
-  body: unknown;
+  body?: unknown;
   delayMs?: number;
+  /** Sent as server-sent events instead: one `data:` line per chunk (JSON), then `data: [DONE]`. */
+  sse?: unknown[];
+  /** Between two events. */
+  chunkDelayMs?: number;
 }
 
 export interface SeenRequest {
@@ -47,11 +51,25 @@ export class ScriptedServer {
           res.writeHead(500).end('script exhausted');
           return;
         }
-        const timer = setTimeout(() => {
+        let timer: NodeJS.Timeout | undefined;
+        res.on('close', () => clearTimeout(timer));
+        const events = reply.sse;
+        if (events) {
+          res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream' });
+          const lines = [...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), 'data: [DONE]\n\n'];
+          const next = () => {
+            const line = lines.shift();
+            if (line === undefined) return void res.end();
+            res.write(line);
+            timer = setTimeout(next, reply.chunkDelayMs ?? 0);
+          };
+          timer = setTimeout(next, reply.delayMs ?? 0);
+          return;
+        }
+        timer = setTimeout(() => {
           res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
           res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
         }, reply.delayMs ?? 0);
-        res.on('close', () => clearTimeout(timer));
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
@@ -104,5 +122,43 @@ export function chatTools(
       ],
       usage,
     },
+  };
+}
+
+/** A streamed Chat Completions answer: its text in pieces, then a usage chunk (`stream_options.include_usage`). */
+export function chatStream(
+  pieces: string[],
+  usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+): ScriptedReply {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    id: 's',
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  return {
+    sse: [
+      chunk({ role: 'assistant', content: '' }),
+      ...pieces.map((content) => chunk({ content })),
+      chunk({}, 'stop'),
+      { id: 's', object: 'chat.completion.chunk', choices: [], usage },
+    ],
+    chunkDelayMs: 5,
+  };
+}
+
+/** A streamed answer asking for one tool call, its arguments split over two chunks. */
+export function chatStreamTool(name: string, args: unknown): ScriptedReply {
+  const text = JSON.stringify(args);
+  const half = Math.floor(text.length / 2);
+  const call = (fields: Record<string, unknown>) => ({
+    choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...fields }] }, finish_reason: null }],
+  });
+  return {
+    sse: [
+      call({ id: 'call_s', type: 'function', function: { name, arguments: text.slice(0, half) } }),
+      call({ function: { arguments: text.slice(half) } }),
+      { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+      { choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+    ],
   };
 }

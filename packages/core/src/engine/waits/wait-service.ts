@@ -76,7 +76,7 @@ export class DurableWaits implements WaitService {
       eventType: encodeEventTypes(request.eventType),
       until: request.until ?? null,
       createdAt: this.#now(),
-      details: { reason: request.reason, ...request.approval },
+      details: { reason: request.reason, ...request.details, ...request.approval },
     });
     if (row.status === 'done') return row.outcome as WaitOutcome;
     if (signal.aborted) throw abortError(signal);

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'expression_error',
   'join_failed',
   'max_iterations_exceeded',
+  'max_tokens_exceeded',
+  'tool_not_allowed',
   'max_depth_exceeded',
   'max_transitions_exceeded',
   'no_transition',

@@ -91,6 +91,12 @@ export const agentStepSchema = z.strictObject(
         timeout: durationSchema.optional(),
       })
       .optional(),
+    stream: z
+      .boolean()
+      .optional()
+      .describe(
+        "Stream the model's answer as step.progress events (openai agents); default: the agent's `stream`.",
+      ),
   }),
 );
 
