@@ -42,6 +42,7 @@ import { deadLocalOwners } from './owner.js';
 import type { Plan } from './plan-types.js';
 import { type RunProgress, runProgress } from './progress.js';
 import { createRedactor } from './redact.js';
+import { refuseRun } from './refused-run.js';
 import { type RerunOptions, type RerunResult, rerun } from './rerun.js';
 import { RunExecutor } from './run-executor.js';
 import { RunKeeper, type RunningRun } from './run-keeper.js';
@@ -54,7 +55,6 @@ import type {
   ResumedRun,
   RunDetails,
   RunHandle,
-  RunResult,
   StartOptions,
   WorkflowRef,
 } from './types.js';
@@ -297,7 +297,8 @@ export class WeftEngine implements Engine {
     this.#resilience.checkStart(plan, run.meta);
     // Workflow `concurrency` and `limits.running_runs`: a run that must wait is `pending` meanwhile.
     const gate = this.#resilience.gate(plan, run, prepared);
-    if (gate && !(await gate.open())) return this.#refuse(plan, run, gate.reason ?? 'refused');
+    if (gate && !(await gate.open()))
+      return refuseRun({ writer: this.#writer, bus: this.#bus }, plan, run, gate.reason ?? 'refused');
     if (gate && !gate.admitted)
       Object.assign(run, { status: 'pending', meta: { ...run.meta, queued: gate.reason } });
     this.#writer.addRun(run);
@@ -519,9 +520,7 @@ export class WeftEngine implements Engine {
   }
 
   #redactorFor(plan: Plan): (value: unknown) => unknown {
-    const all = this.#parts.secrets;
-    const names = plan.secrets === '*' ? Object.keys(all) : [...plan.secrets];
-    return createRedactor(names.map((name) => all[name]).filter((v): v is string => typeof v === 'string'));
+    return createRedactor(Object.values(planSecrets(plan, this.#parts.secrets)));
   }
 
   #launch(
@@ -535,19 +534,14 @@ export class WeftEngine implements Engine {
   ): RunHandle {
     const gate =
       admission === undefined ? this.#resilience.gate(plan, run, run.input) : (admission ?? undefined);
-    const secrets: Record<string, string> = {};
-    const names = plan.secrets === '*' ? Object.keys(this.#parts.secrets) : [...plan.secrets];
-    for (const name of names) {
-      const value = this.#parts.secrets[name];
-      if (value !== undefined) secrets[name] = value;
-    }
+    const secrets = planSecrets(plan, this.#parts.secrets);
     const executor = new RunExecutor({
       plan,
       run,
       bus: this.#bus,
       writer: this.#writer,
       secrets,
-      redact: this.#redactorFor(plan),
+      redact: createRedactor(Object.values(secrets)),
       history,
       resumed,
       skills: this.#parts.skills,
@@ -582,33 +576,10 @@ export class WeftEngine implements Engine {
     this.#running.set(run.id, { executor, result });
     return { runId: run.id, result: () => result };
   }
+}
 
-  /** `on_conflict: cancel_new` with the workflow's limit reached: the run is recorded cancelled, never started. */
-  async #refuse(plan: Plan, run: RunRecord, reason: string): Promise<RunHandle> {
-    const time = Date.now();
-    const error = { code: 'cancelled', message: `run ${run.id}: ${reason}` };
-    const data = { reason: error.message, by: null, durationMs: 0 };
-    this.#writer.addRun({
-      ...run,
-      status: 'cancelled',
-      endedAt: time,
-      error,
-      owner: null,
-      leaseExpiresAt: null,
-      lastSeq: 1,
-    });
-    this.#writer.addEvent({ runId: run.id, seq: 1, type: 'run.cancelled', time, stepKey: null, data });
-    await this.#writer.flushed();
-    this.#bus.emit({
-      type: 'run.cancelled',
-      runId: run.id,
-      workflow: plan.name,
-      seq: 1,
-      time,
-      stepKey: null,
-      data,
-    });
-    const result: RunResult = { runId: run.id, status: 'cancelled', output: null, error };
-    return { runId: run.id, result: async () => result };
-  }
+/** The secrets a plan reads (`secrets: '*'`: every one), by name. */
+function planSecrets(plan: Plan, all: Readonly<Record<string, string>>): Record<string, string> {
+  const names = plan.secrets === '*' ? Object.keys(all) : [...plan.secrets];
+  return Object.fromEntries(names.flatMap((name) => (all[name] === undefined ? [] : [[name, all[name]]])));
 }
