@@ -11,7 +11,7 @@ import type {
   VersionStatus,
 } from '../store/definition-types.js';
 import type { RunStatus, Store } from '../store/types.js';
-import { resolveRegistered } from './resolve.js';
+import { missingDefinition, resolveRegistered } from './resolve.js';
 
 /** What a registry needs to know about its kind of document. */
 export interface DefinitionRules {
@@ -135,15 +135,13 @@ export class Registry {
           (await this.store.definitions.latest(this.kind, name)))
         : await this.store.definitions.get(this.kind, name, version);
     if (found) return found;
-    // Reuses the messages of resolution (did-you-mean, the versions there are).
-    await resolveRegistered(this.store, name, version, this.kind);
-    throw new WeftError('not_found', `no registered ${this.kind} '${name}'`);
+    throw await missingDefinition(this.store, this.kind, name, version);
   }
 
   /** Every version, oldest first, with how many runs each started. */
   async versions(name: string): Promise<VersionWithRuns[]> {
     const versions = await this.store.definitions.versions(this.kind, name);
-    if (versions.length === 0) await this.show(name);
+    if (versions.length === 0) throw await missingDefinition(this.store, this.kind, name);
     const counts = this.kind === 'workflow' ? await this.store.definitions.runCounts(name) : new Map();
     return versions.map((v) => ({ ...v, runs: counts.get(v.version) ?? 0 }));
   }

@@ -4,7 +4,7 @@ import type { Store } from '../store/types.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
 /** `not_found` for a definition or version that does not exist, naming the close ones. */
-async function missing(
+export async function missingDefinition(
   store: Store,
   kind: DefinitionKind,
   name: string,
@@ -42,7 +42,7 @@ export async function resolveRegistered(
   kind: DefinitionKind = 'workflow',
 ): Promise<DefinitionVersion> {
   const found = await store.definitions.get(kind, name, version);
-  if (!found) throw await missing(store, kind, name, version);
+  if (!found) throw await missingDefinition(store, kind, name, version);
   if (found.status === 'archived') {
     throw new WeftError(
       'conflict',

@@ -57,12 +57,12 @@ export function toSummary(row: SummaryRow): DefinitionSummary {
   };
 }
 
-/** The summary query, the same in both dialects; `$KIND` is the dialect's placeholder. */
-export function summarySql(placeholder: string): string {
+/** The summary query, the same in both dialects; `param` is the dialect's parameter marker (`?`, `$1`). */
+export function summarySql(param: string): string {
   return `SELECT kind, name, MAX(version) AS latest,
       MAX(CASE WHEN status = 'active' THEN version END) AS active,
       COUNT(*) AS versions, MAX(updated_at) AS updated_at
-    FROM definition_versions WHERE kind = ${placeholder} GROUP BY kind, name ORDER BY name`;
+    FROM definition_versions WHERE kind = ${param} GROUP BY kind, name ORDER BY name`;
 }
 
 /**
